@@ -1,0 +1,6 @@
+// Lets the extension find libsteam_api.so beside itself in the addon's bin/
+// without LD_LIBRARY_PATH: Godot dlopens the extension by path, and the
+// dynamic loader only looks next to it when told to through $ORIGIN.
+fn main() {
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-rpath,$ORIGIN");
+}

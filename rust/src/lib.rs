@@ -1,0 +1,32 @@
+//! Steam P2P networking for Godot 4: a `Steam` singleton that speaks
+//! GodotSteam's Networking API over real Steam or, for testing on one
+//! machine, over a local backend.
+//!
+//! Layout: [`p2p`] holds the plain-Rust model and argument checks,
+//! [`networking`] the API's logic, [`backend`] the transports, and `steam`
+//! the thin Godot class.
+
+pub mod backend;
+mod logging;
+pub mod networking;
+pub mod p2p;
+mod steam;
+
+use godot::init::{ExtensionLibrary, InitStage, gdextension};
+
+struct SteamNetworkingExtension;
+
+#[gdextension]
+unsafe impl ExtensionLibrary for SteamNetworkingExtension {
+    fn on_stage_init(stage: InitStage) {
+        if stage == InitStage::Scene {
+            logging::install();
+        }
+    }
+
+    fn on_stage_deinit(stage: InitStage) {
+        if stage == InitStage::Core {
+            logging::engine_gone();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Plain-Rust model of Steam's P2P networking: identities, limits, the
+//! values that cross the backend boundary, and the argument checks that turn
+//! GDScript's loosely typed input into them. Nothing here touches Godot.
+
+pub mod error;
+pub mod ids;
+pub mod limits;
+pub mod types;
+
+pub use error::InputError;
+pub use ids::SteamId;
+pub use limits::{Channel, ReadSize, SendType};
+pub use types::{Event, InitFailure, InitStatus, Packet, SessionError, SessionState};

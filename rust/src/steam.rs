@@ -1,0 +1,381 @@
+//! The `Steam` engine singleton: GodotSteam's Networking API for GDScript.
+//! It only converts between Godot values and plain Rust and reports refused
+//! calls; the logic lives in [`crate::networking`].
+
+use godot::classes::{Engine, IObject, Object, ProjectSettings, SceneTree};
+use godot::prelude::*;
+
+use crate::backend;
+use crate::networking::{InitRequest, Networking};
+use crate::p2p::{Event, InitStatus, InputError, Packet, SessionState};
+
+/// Steam's peer-to-peer networking, with GodotSteam's method names, arguments
+/// and return values (the deprecated ISteamNetworking P2P API).
+///
+/// Call [method steamInit] or [method steamInitEx] once, then call
+/// [method run_callbacks] every frame (or pass `embed_callbacks = true`) so
+/// that [signal p2p_session_request] and [signal p2p_session_connect_fail]
+/// are emitted. With the environment variable `STEAM_NETWORKING_BACKEND=local`
+/// (or the project setting `steam_networking/backend` set to `"local"`) the
+/// same calls run without Steam, between game instances on this machine.
+#[derive(GodotClass)]
+#[class(init, singleton, base = Object)]
+pub struct Steam {
+    net: Networking,
+    /// Whether `run_callbacks` is connected to the tree's `process_frame`.
+    embedded: bool,
+    base: Base<Object>,
+}
+
+#[godot_api]
+impl IObject for Steam {}
+
+/// Logs a refused call once, in the caller's terms, and yields `fallback`.
+fn or_report<T>(call: &str, result: Result<T, InputError>, fallback: T) -> T {
+    result.unwrap_or_else(|err| {
+        log::error!("Steam.{call}(): {err}");
+        fallback
+    })
+}
+
+fn packet_to_dict(packet: Packet) -> VarDictionary {
+    let id = packet.sender.to_gdscript();
+    vdict! {
+        "data" => &PackedByteArray::from(packet.data.as_slice()),
+        "steam_id_remote" => id,
+        "remote_steam_id" => id,
+    }
+}
+
+fn state_to_dict(state: SessionState) -> VarDictionary {
+    vdict! {
+        "connection_active" => state.connection_active,
+        "connecting" => state.connecting,
+        "session_error" => state.session_error as i64,
+        "using_relay" => state.using_relay,
+        "bytes_queued_for_send" => state.bytes_queued_for_send as i64,
+        "packets_queued_for_send" => state.packets_queued_for_send as i64,
+        "remote_ip" => state.remote_ip as i64,
+        "remote_port" => state.remote_port as i64,
+    }
+}
+
+/// The `steam_networking/backend` project setting, if the project has one.
+fn backend_setting() -> Option<String> {
+    let settings = ProjectSettings::singleton();
+    let key = "steam_networking/backend";
+    settings
+        .has_setting(key)
+        .then(|| settings.get_setting(key).to_string())
+}
+
+#[godot_api]
+impl Steam {
+    /// Emitted from [method run_callbacks] when a user we have no open session
+    /// with sends us a packet. Accept with [method acceptP2PSessionWithUser],
+    /// or ignore it; it repeats while the user keeps sending.
+    #[signal]
+    fn p2p_session_request(remote_steam_id: i64);
+
+    /// Emitted from [method run_callbacks] when a session with a user fails;
+    /// `session_error` is a `P2P_SESSION_ERROR_*` value.
+    #[signal]
+    fn p2p_session_connect_fail(remote_steam_id: i64, session_error: i64);
+
+    /// Send type: unreliable, at most 1200 bytes; may be lost.
+    #[constant]
+    const P2P_SEND_UNRELIABLE: i64 = 0;
+    /// Send type: unreliable and dropped instead of queued while connecting.
+    #[constant]
+    const P2P_SEND_UNRELIABLE_NO_DELAY: i64 = 1;
+    /// Send type: reliable and in order per channel, at most 1 MiB.
+    #[constant]
+    const P2P_SEND_RELIABLE: i64 = 2;
+    /// Send type: reliable, small packets may be coalesced before sending.
+    #[constant]
+    const P2P_SEND_RELIABLE_WITH_BUFFERING: i64 = 3;
+
+    /// Session error: none.
+    #[constant]
+    const P2P_SESSION_ERROR_NONE: i64 = 0;
+    /// Session error: the remote user is not running the app (no longer reported by Steam).
+    #[constant]
+    const P2P_SESSION_ERROR_NOT_RUNNING_APP: i64 = 1;
+    /// Session error: the local user does not own the app.
+    #[constant]
+    const P2P_SESSION_ERROR_NO_RIGHTS_TO_APP: i64 = 2;
+    /// Session error: the remote user is not logged on (no longer reported by Steam).
+    #[constant]
+    const P2P_SESSION_ERROR_DESTINATION_NOT_LOGGED_ON: i64 = 3;
+    /// Session error: the remote side did not answer in time.
+    #[constant]
+    const P2P_SESSION_ERROR_TIMEOUT: i64 = 4;
+    /// Session error: one past the last value.
+    #[constant]
+    const P2P_SESSION_ERROR_MAX: i64 = 5;
+
+    /// Socket connection type: not connected.
+    #[constant]
+    const NET_SOCKET_CONNECTION_TYPE_NOT_CONNECTED: i64 = 0;
+    /// Socket connection type: direct UDP.
+    #[constant]
+    const NET_SOCKET_CONNECTION_TYPE_UDP: i64 = 1;
+    /// Socket connection type: UDP through a Steam relay.
+    #[constant]
+    const NET_SOCKET_CONNECTION_TYPE_UDP_RELAY: i64 = 2;
+
+    /// Socket state: invalid.
+    #[constant]
+    const NET_SOCKET_STATE_INVALID: i64 = 0;
+    /// Socket state: connected.
+    #[constant]
+    const NET_SOCKET_STATE_CONNECTED: i64 = 1;
+    /// Socket state: connection initiated.
+    #[constant]
+    const NET_SOCKET_STATE_INITIATED: i64 = 10;
+    /// Socket state: a local candidate was found.
+    #[constant]
+    const NET_SOCKET_STATE_LOCAL_CANDIDATE_FOUND: i64 = 11;
+    /// Socket state: remote candidates were received.
+    #[constant]
+    const NET_SOCKET_STATE_RECEIVED_REMOTE_CANDIDATES: i64 = 12;
+    /// Socket state: in the challenge handshake.
+    #[constant]
+    const NET_SOCKET_STATE_CHALLENGE_HANDSHAKE: i64 = 15;
+    /// Socket state: disconnecting.
+    #[constant]
+    const NET_SOCKET_STATE_DISCONNECTING: i64 = 21;
+    /// Socket state: disconnected locally.
+    #[constant]
+    const NET_SOCKET_STATE_LOCAL_DISCONNECT: i64 = 22;
+    /// Socket state: timed out while connecting.
+    #[constant]
+    const NET_SOCKET_STATE_TIMEOUT_DURING_CONNECT: i64 = 23;
+    /// Socket state: the remote end disconnected.
+    #[constant]
+    const NET_SOCKET_STATE_REMOTE_END_DISCONNECTED: i64 = 24;
+    /// Socket state: broken.
+    #[constant]
+    const NET_SOCKET_STATE_BROKEN: i64 = 25;
+
+    /// Init result: started.
+    #[constant]
+    const STEAM_API_INIT_RESULT_OK: i64 = 0;
+    /// Init result: failed for another reason (see `verbal`).
+    #[constant]
+    const STEAM_API_INIT_RESULT_FAILED_GENERIC: i64 = 1;
+    /// Init result: no running Steam client was found.
+    #[constant]
+    const STEAM_API_INIT_RESULT_NO_STEAM_CLIENT: i64 = 2;
+    /// Init result: the Steam client is older than this plugin's Steamworks SDK.
+    #[constant]
+    const STEAM_API_INIT_RESULT_VERSION_MISMATCH: i64 = 3;
+
+    /// Starts Steam (or the local backend) and returns
+    /// `{status: int, verbal: String}`: `status` is a `STEAM_API_INIT_RESULT_*`
+    /// value and `verbal` explains it. A non-zero `app_id` is put in the
+    /// environment as `SteamAppId` and `SteamGameId` first; 0 uses
+    /// `steam_appid.txt` or the id Steam launched the game with. With
+    /// `embed_callbacks`, [method run_callbacks] runs every frame until
+    /// [method steamShutdown]. Calling it again while running is harmless.
+    #[func(rename = steamInitEx)]
+    fn steam_init_ex(
+        &mut self,
+        #[opt(default = 0)] app_id: i64,
+        #[opt(default = false)] embed_callbacks: bool,
+    ) -> VarDictionary {
+        let (status, verbal) = match self.start(app_id, embed_callbacks) {
+            Ok(verbal) => (InitStatus::Ok, verbal),
+            Err(failure) => (failure.status, failure.verbal),
+        };
+        vdict! { "status" => status as i64, "verbal" => verbal }
+    }
+
+    /// Starts Steam (or the local backend) like [method steamInitEx] and
+    /// returns true on success; on failure the reason is in Godot's output.
+    #[func(rename = steamInit)]
+    fn steam_init(
+        &mut self,
+        #[opt(default = 0)] app_id: i64,
+        #[opt(default = false)] embed_callbacks: bool,
+    ) -> bool {
+        self.start(app_id, embed_callbacks).is_ok()
+    }
+
+    /// Shuts Steam (or the local backend) down. Networking calls then fail
+    /// cleanly until the next init. Calling it twice is harmless.
+    #[func(rename = steamShutdown)]
+    fn steam_shutdown(&mut self) {
+        self.set_embedded(false);
+        self.net.shutdown();
+    }
+
+    /// Whether Steam (or the local backend) is running.
+    #[func(rename = isSteamRunning)]
+    fn is_steam_running(&self) -> bool {
+        self.net.is_running()
+    }
+
+    /// The local user's SteamID64; 0 when not initialized.
+    #[func(rename = getSteamID)]
+    fn get_steam_id(&self) -> i64 {
+        self.net.local_id() as i64
+    }
+
+    /// Pumps Steam and emits every pending [signal p2p_session_request] and
+    /// [signal p2p_session_connect_fail]. Call it once per frame unless
+    /// callbacks are embedded.
+    #[func]
+    fn run_callbacks(&mut self) {
+        for event in self.net.run_callbacks() {
+            // The typed emit lets handlers call back into Steam (re-entrant).
+            match event {
+                Event::SessionRequest(id) => {
+                    self.signals().p2p_session_request().emit(id.to_gdscript())
+                }
+                Event::ConnectFail(id, error) => self
+                    .signals()
+                    .p2p_session_connect_fail()
+                    .emit(id.to_gdscript(), error as i64),
+            }
+        }
+    }
+
+    /// Accepts packets from `remote_steam_id`, normally in answer to
+    /// [signal p2p_session_request]. Sending to a user accepts implicitly.
+    /// Returns false if the id is invalid or Steam is not initialized.
+    #[func(rename = acceptP2PSessionWithUser)]
+    fn accept_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
+        or_report(
+            "acceptP2PSessionWithUser",
+            self.net.accept(remote_steam_id),
+            false,
+        )
+    }
+
+    /// Allows or forbids falling back to Steam's relay servers when a direct
+    /// connection cannot be made (allowed by default). Always true when
+    /// initialized; false before.
+    #[func(rename = allowP2PPacketRelay)]
+    fn allow_p2p_packet_relay(&mut self, allow: bool) -> bool {
+        or_report("allowP2PPacketRelay", self.net.allow_relay(allow), false)
+    }
+
+    /// Closes one channel with a user. When the last channel closes, the
+    /// session closes too. False if there was no such session or channel.
+    #[func(rename = closeP2PChannelWithUser)]
+    fn close_p2p_channel_with_user(&mut self, remote_steam_id: i64, channel: i64) -> bool {
+        or_report(
+            "closeP2PChannelWithUser",
+            self.net.close_channel(remote_steam_id, channel),
+            false,
+        )
+    }
+
+    /// Closes the session with a user and frees its resources; a later packet
+    /// from them raises a new [signal p2p_session_request]. False if no
+    /// session was open.
+    #[func(rename = closeP2PSessionWithUser)]
+    fn close_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
+        or_report(
+            "closeP2PSessionWithUser",
+            self.net.close_session(remote_steam_id),
+            false,
+        )
+    }
+
+    /// The state of the session with a user, or `{}` when there is none. Keys:
+    /// `connection_active`, `connecting`, `session_error`, `using_relay`,
+    /// `bytes_queued_for_send`, `packets_queued_for_send`, `remote_ip`
+    /// (IPv4 as an int), `remote_port`.
+    #[func(rename = getP2PSessionState)]
+    fn get_p2p_session_state(&mut self, remote_steam_id: i64) -> VarDictionary {
+        or_report(
+            "getP2PSessionState",
+            self.net.session_state(remote_steam_id),
+            None,
+        )
+        .map_or_else(VarDictionary::new, state_to_dict)
+    }
+
+    /// The size in bytes of the next packet waiting on `channel`, or 0 when
+    /// there is none.
+    #[func(rename = getAvailableP2PPacketSize)]
+    fn get_available_p2p_packet_size(&mut self, #[opt(default = 0)] channel: i64) -> i64 {
+        or_report("getAvailableP2PPacketSize", self.net.available(channel), 0) as i64
+    }
+
+    /// Reads the next packet on `channel` into a buffer of `packet` bytes
+    /// (normally what [method getAvailableP2PPacketSize] returned); a longer
+    /// packet is truncated and consumed. Returns `{data: PackedByteArray,
+    /// steam_id_remote: int, remote_steam_id: int}` (both spellings of the
+    /// sender), or `{}` when no packet waits.
+    #[func(rename = readP2PPacket)]
+    fn read_p2p_packet(&mut self, packet: i64, #[opt(default = 0)] channel: i64) -> VarDictionary {
+        or_report("readP2PPacket", self.net.read(packet, channel), None)
+            .map_or_else(VarDictionary::new, packet_to_dict)
+    }
+
+    /// Sends `data` to a user on `channel` with a `P2P_SEND_*` type (no
+    /// default, as in GodotSteam). Unreliable packets hold at most 1200 bytes,
+    /// reliable ones 1 MiB; empty packets are refused. True means queued,
+    /// not delivered: a failure later raises [signal p2p_session_connect_fail].
+    #[func(rename = sendP2PPacket)]
+    fn send_p2p_packet(
+        &mut self,
+        remote_steam_id: i64,
+        data: PackedByteArray,
+        send_type: i64,
+        #[opt(default = 0)] channel: i64,
+    ) -> bool {
+        or_report(
+            "sendP2PPacket",
+            self.net
+                .send(remote_steam_id, data.as_slice(), send_type, channel),
+            false,
+        )
+    }
+}
+
+impl Steam {
+    fn start(
+        &mut self,
+        app_id: i64,
+        embed_callbacks: bool,
+    ) -> Result<String, crate::p2p::InitFailure> {
+        let env = std::env::var(backend::BACKEND_ENV).ok();
+        let kind = backend::choose(env.as_deref(), backend_setting().as_deref())?;
+        let started = self.net.init(InitRequest {
+            app_id,
+            backend: kind,
+        });
+        match &started {
+            Ok(_) => self.set_embedded(embed_callbacks || self.embedded),
+            Err(failure) => log::error!("Steam initialization failed: {}", failure.verbal),
+        }
+        started
+    }
+
+    /// Connects or disconnects `run_callbacks` to the tree's `process_frame`.
+    fn set_embedded(&mut self, on: bool) {
+        if on == self.embedded {
+            return;
+        }
+        let Some(mut tree) = Engine::singleton()
+            .get_main_loop()
+            .and_then(|main_loop| main_loop.try_cast::<SceneTree>().ok())
+        else {
+            log::error!(
+                "embed_callbacks needs a SceneTree main loop; call Steam.run_callbacks() yourself"
+            );
+            return;
+        };
+        let callable = Callable::from_object_method(&self.to_gd(), "run_callbacks");
+        if on {
+            tree.connect("process_frame", &callable);
+        } else if tree.is_connected("process_frame", &callable) {
+            tree.disconnect("process_frame", &callable);
+        }
+        self.embedded = on;
+    }
+}

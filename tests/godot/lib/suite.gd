@@ -1,0 +1,110 @@
+## Base of every GDScript suite. A suite extends this file, defines
+## `test_*` methods (they may await), and is run with
+## `godot --headless --path tests/godot --script res://suites/NAME.gd`.
+## Exit code 0 only if every check passed and no script error happened.
+extends SceneTree
+
+## Every error and script error Godot reported while the suite ran.
+var errors: Array[String] = []
+var _script_errors := 0
+var _failed_checks := 0
+var _checks := 0
+var _current := ""
+
+
+## Collects errors through Godot's Logger API (4.5+), so tests can assert
+## that a refused call printed exactly one clear message.
+class ErrorCatcher extends Logger:
+	var owner_suite
+
+	func _log_error(_function: String, _file: String, _line: int, code: String, rationale: String,
+			_editor_notify: bool, error_type: int, _backtraces: Array[ScriptBacktrace]) -> void:
+		var text := code if rationale.is_empty() else "%s: %s" % [code, rationale]
+		owner_suite._on_error(text, error_type)
+
+	func _log_message(_message: String, _error: bool) -> void:
+		pass
+
+
+func _on_error(text: String, error_type: int) -> void:
+	errors.append(text)
+	if error_type == Logger.ERROR_TYPE_SCRIPT:
+		_script_errors += 1
+
+
+func _initialize() -> void:
+	var catcher := ErrorCatcher.new()
+	catcher.owner_suite = self
+	OS.add_logger(catcher)
+	_run.call_deferred()
+
+
+func _run() -> void:
+	var tests := 0
+	var failed_tests := 0
+	for method in get_method_list():
+		var name: String = method["name"]
+		if not name.begins_with("test_"):
+			continue
+		_current = name
+		var failed_before := _failed_checks + _script_errors
+		errors.clear()
+		await call(name)
+		await before_next()
+		tests += 1
+		if _failed_checks + _script_errors > failed_before:
+			failed_tests += 1
+			print("  FAIL %s" % name)
+		else:
+			print("  ok   %s" % name)
+	var script_path: String = get_script().resource_path
+	print("SUITE %s: %d passed, %d failed (%d checks)" % [
+		script_path.get_file(), tests - failed_tests, failed_tests, _checks])
+	after_all()
+	quit(0 if failed_tests == 0 and _script_errors == 0 else 1)
+
+
+## Runs after each test; suites override it to reset shared state.
+func before_next() -> void:
+	pass
+
+
+## Runs once before quitting; suites override it to release resources.
+func after_all() -> void:
+	pass
+
+
+func check(condition: bool, what: String) -> bool:
+	_checks += 1
+	if not condition:
+		_failed_checks += 1
+		printerr("    %s: check failed: %s" % [_current, what])
+	return condition
+
+
+func check_eq(actual, expected, what: String) -> bool:
+	var same: bool = typeof(actual) == typeof(expected) and actual == expected
+	return check(same, "%s: expected %s (%s), got %s (%s)" % [
+		what, var_to_str(expected), type_string(typeof(expected)),
+		var_to_str(actual), type_string(typeof(actual))])
+
+
+## Checks that exactly one error was reported since the last call of this
+## (or the start of the test) and that it contains `fragment`; then forgets it.
+func check_one_error(fragment: String, what: String) -> void:
+	var matching := errors.filter(func(e): return fragment in e)
+	check(errors.size() == 1 and matching.size() == 1,
+		"%s: expected exactly one error containing '%s', got %s" % [what, fragment, errors])
+	errors.clear()
+
+
+## Checks that no error was reported since the last check; then forgets them.
+func check_no_error(what: String) -> void:
+	check(errors.is_empty(), "%s: expected no error, got %s" % [what, errors])
+	errors.clear()
+
+
+## Waits `frames` process frames.
+func frames(count: int) -> void:
+	for i in count:
+		await process_frame
