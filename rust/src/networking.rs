@@ -85,7 +85,7 @@ impl Networking {
 
     /// Whether a backend is running.
     pub fn is_running(&self) -> bool {
-        self.backend.is_some()
+        self.backend.as_ref().is_some_and(|b| b.is_running())
     }
 
     /// The local SteamID64, or 0 when not initialized.

@@ -13,6 +13,11 @@ pub trait Backend {
     /// The local user's SteamID64.
     fn local_id(&self) -> SteamId;
 
+    /// Whether the transport still runs (for Steam: the client is up).
+    fn is_running(&self) -> bool {
+        true
+    }
+
     /// Queues `data` for `to`; false if the transport refused it.
     fn send(&mut self, to: SteamId, data: &[u8], send_type: SendType, channel: Channel) -> bool;
 

@@ -70,6 +70,11 @@ impl Backend for SteamBackend {
         self.local_id
     }
 
+    fn is_running(&self) -> bool {
+        // SAFETY: a plain query, valid at any time.
+        unsafe { steamworks::sys::SteamAPI_IsSteamRunning() }
+    }
+
     fn send(&mut self, to: SteamId, data: &[u8], send_type: SendType, channel: Channel) -> bool {
         let send_type = match send_type {
             SendType::Unreliable => steamworks::SendType::Unreliable,

@@ -10,6 +10,15 @@ var _script_errors := 0
 var _failed_checks := 0
 var _checks := 0
 var _current := ""
+var _children: Array[int] = []
+
+## Which backend the multi-process suites run against, set by tests/run:
+## "double" (the Steam backend over the test double of libsteam_api.so) or
+## "local" (the local backend).
+var backend := OS.get_environment("TEST_BACKEND")
+
+## The first individual SteamID64; peer `n` is this + 1 + n on both backends.
+const INDIVIDUAL_BASE := 76561197960265728
 
 
 ## Collects errors through Godot's Logger API (4.5+), so tests can assert
@@ -61,6 +70,9 @@ func _run() -> void:
 	print("SUITE %s: %d passed, %d failed (%d checks)" % [
 		script_path.get_file(), tests - failed_tests, failed_tests, _checks])
 	after_all()
+	for pid in _children:
+		if OS.is_process_running(pid):
+			OS.kill(pid)
 	quit(0 if failed_tests == 0 and _script_errors == 0 else 1)
 
 
@@ -108,3 +120,59 @@ func check_no_error(what: String) -> void:
 func frames(count: int) -> void:
 	for i in count:
 		await process_frame
+
+
+## The Steam ID peer number `index` gets (this process is peer 0).
+func peer_steam_id(index: int) -> int:
+	return INDIVIDUAL_BASE + 1 + index
+
+
+## Starts another Godot process as peer `index`, running `script` with the
+## user arguments `args`; it is killed when the suite ends. Returns its pid.
+func spawn_peer(index: int, args: Array = [], script := "res://peers/echo_peer.gd") -> int:
+	var saved := {}
+	var identity := {
+		"STEAM_DOUBLE_STEAM_ID": str(peer_steam_id(index)),
+		"STEAM_NETWORKING_LOCAL_ID": str(index),
+	}
+	for key in identity:
+		saved[key] = OS.get_environment(key)
+		OS.set_environment(key, identity[key])
+	var argv := ["--headless", "--path", ProjectSettings.globalize_path("res://"), "--script", script, "--"]
+	argv.append_array(args)
+	var pid := OS.create_process(OS.get_executable_path(), argv)
+	for key in saved:
+		OS.set_environment(key, saved[key])
+	check(pid > 0, "peer %d started" % index)
+	_children.append(pid)
+	return pid
+
+
+## Runs frames until `condition` is true or `timeout_ms` passes, calling
+## Steam.run_callbacks() each frame when `pump`. Returns the condition.
+func wait_until(condition: Callable, timeout_ms: int, pump := true) -> bool:
+	var deadline := Time.get_ticks_msec() + timeout_ms
+	while not condition.call():
+		if Time.get_ticks_msec() > deadline:
+			return false
+		if pump:
+			Steam.run_callbacks()
+		await process_frame
+	return true
+
+
+## Waits for the next packet on `channel` and reads it whole; `{}` on timeout.
+func read_next(channel: int, timeout_ms := 10000) -> Dictionary:
+	var arrived: bool = await wait_until(func(): return Steam.getAvailableP2PPacketSize(channel) > 0, timeout_ms)
+	if not arrived:
+		return {}
+	return Steam.readP2PPacket(Steam.getAvailableP2PPacketSize(channel), channel)
+
+
+## `count` random bytes.
+func random_bytes(count: int) -> PackedByteArray:
+	var bytes := PackedByteArray()
+	bytes.resize(count)
+	for i in count:
+		bytes[i] = randi() % 256
+	return bytes
