@@ -2,6 +2,7 @@
 //! implements Steam's deprecated `ISteamNetworking` P2P semantics; the
 //! arguments it gets have already been validated (see `crate::p2p`).
 
+pub mod local;
 pub mod steam;
 
 use crate::p2p::{
@@ -94,10 +95,10 @@ pub fn start(kind: BackendKind, app_id: u32) -> Result<Box<dyn Backend>, InitFai
         BackendKind::Steam => {
             steam::SteamBackend::start(app_id).map(|b| Box::new(b) as Box<dyn Backend>)
         }
-        BackendKind::Local => Err(InitFailure::new(
-            InitStatus::FailedGeneric,
-            "the local backend is not available in this build",
-        )),
+        BackendKind::Local => {
+            let config = local::config::LocalConfig::from_env()?;
+            local::LocalBackend::start(config).map(|b| Box::new(b) as Box<dyn Backend>)
+        }
     }
 }
 

@@ -148,6 +148,12 @@ func spawn_peer(index: int, args: Array = [], script := "res://peers/echo_peer.g
 	return pid
 
 
+## Kills a peer started by spawn_peer (SIGKILL) and forgets it.
+func kill_peer(pid: int) -> void:
+	OS.kill(pid)
+	_children.erase(pid)
+
+
 ## Runs frames until `condition` is true or `timeout_ms` passes, calling
 ## Steam.run_callbacks() each frame when `pump`. Returns the condition.
 func wait_until(condition: Callable, timeout_ms: int, pump := true) -> bool:

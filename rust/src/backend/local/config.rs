@@ -1,0 +1,174 @@
+//! Where a local-backend instance lives: its slot, Steam ID, ports and timers,
+//! from the environment.
+
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::time::Duration;
+
+use crate::p2p::{InitFailure, InitStatus, SteamId};
+
+/// Instance number to use (`STEAM_NETWORKING_LOCAL_ID`); else the lowest free slot.
+pub const ID_ENV: &str = "STEAM_NETWORKING_LOCAL_ID";
+/// Port of instance 0 (`STEAM_NETWORKING_LOCAL_PORT`); instance n uses this + n.
+pub const PORT_ENV: &str = "STEAM_NETWORKING_LOCAL_PORT";
+/// How long a silent peer has before `p2p_session_connect_fail` (milliseconds).
+pub const TIMEOUT_ENV: &str = "STEAM_NETWORKING_LOCAL_TIMEOUT_MS";
+
+/// Default port of instance 0.
+pub const DEFAULT_PORT: u16 = 27200;
+/// Steam waits about 20 s before giving up on a peer; so do we by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+/// How many instances one machine can run.
+pub const MAX_SLOTS: u16 = 64;
+
+/// The local backend's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalConfig {
+    /// Port of instance 0.
+    pub base_port: u16,
+    /// The requested instance number, if any.
+    pub slot: Option<u16>,
+    /// Silence after which a session fails.
+    pub timeout: Duration,
+}
+
+fn bad(var: &str, value: &str, rule: &str) -> InitFailure {
+    InitFailure::new(
+        InitStatus::FailedGeneric,
+        format!("{var}=\"{value}\" is invalid: {rule}"),
+    )
+}
+
+impl LocalConfig {
+    /// Reads the settings through `get` (the environment in production).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, InitFailure> {
+        let slot = match get(ID_ENV).filter(|v| !v.trim().is_empty()) {
+            None => None,
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|n| *n < MAX_SLOTS)
+                    .ok_or_else(|| {
+                        bad(
+                            ID_ENV,
+                            &v,
+                            &format!("expected an instance number 0..{MAX_SLOTS}"),
+                        )
+                    })?,
+            ),
+        };
+        let base_port = match get(PORT_ENV).filter(|v| !v.trim().is_empty()) {
+            None => DEFAULT_PORT,
+            Some(v) => v
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p >= 1024 && u32::from(*p) + u32::from(MAX_SLOTS) <= 65535)
+                .ok_or_else(|| bad(PORT_ENV, &v, "expected a port 1024..65471"))?,
+        };
+        let timeout = match get(TIMEOUT_ENV).filter(|v| !v.trim().is_empty()) {
+            None => DEFAULT_TIMEOUT,
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|ms| (100..=600_000).contains(ms))
+                .map(Duration::from_millis)
+                .ok_or_else(|| bad(TIMEOUT_ENV, &v, "expected milliseconds 100..600000"))?,
+        };
+        Ok(Self {
+            base_port,
+            slot,
+            timeout,
+        })
+    }
+
+    /// Reads the settings from the environment.
+    pub fn from_env() -> Result<Self, InitFailure> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Where instance `slot` listens (TCP and UDP), on loopback only.
+    pub fn addr(&self, slot: u16) -> SocketAddr {
+        SocketAddrV4::new(Ipv4Addr::LOCALHOST, self.base_port + slot).into()
+    }
+
+    /// The instance number behind a Steam ID, if it is a local-backend id.
+    pub fn slot_of(id: SteamId) -> Option<u16> {
+        let offset = id.raw().checked_sub(SteamId::INDIVIDUAL_BASE + 1)?;
+        u16::try_from(offset).ok().filter(|n| *n < MAX_SLOTS)
+    }
+
+    /// The Steam ID of instance `slot`.
+    pub fn steam_id(slot: u16) -> SteamId {
+        SteamId::from_u64(SteamId::INDIVIDUAL_BASE + 1 + u64::from(slot))
+            .expect("local ids are valid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<LocalConfig, InitFailure> {
+        LocalConfig::from_lookup(|k| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn defaults() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            (c.base_port, c.slot, c.timeout),
+            (27200, None, DEFAULT_TIMEOUT)
+        );
+        assert_eq!(c.addr(3).to_string(), "127.0.0.1:27203");
+    }
+
+    #[test]
+    fn explicit_values() {
+        let c = config(&[(ID_ENV, "2"), (PORT_ENV, "30000"), (TIMEOUT_ENV, "1500")]).unwrap();
+        assert_eq!(
+            (c.base_port, c.slot, c.timeout),
+            (30000, Some(2), Duration::from_millis(1500))
+        );
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        for (var, value) in [
+            (ID_ENV, "-1"),
+            (ID_ENV, "64"),
+            (ID_ENV, "x"),
+            (PORT_ENV, "80"),
+            (TIMEOUT_ENV, "5"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert!(
+                err.verbal
+                    .starts_with(&format!("{var}=\"{value}\" is invalid")),
+                "{}",
+                err.verbal
+            );
+        }
+    }
+
+    #[test]
+    fn ids_and_slots_map_both_ways() {
+        assert_eq!(LocalConfig::steam_id(0).raw(), 76561197960265729);
+        for slot in [0, 1, 63] {
+            assert_eq!(
+                LocalConfig::slot_of(LocalConfig::steam_id(slot)),
+                Some(slot)
+            );
+        }
+        assert_eq!(
+            LocalConfig::slot_of(SteamId::from_u64(76561198012345678).unwrap()),
+            None
+        );
+    }
+}

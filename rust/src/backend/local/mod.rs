@@ -1,0 +1,237 @@
+//! The local backend: Steam's P2P API between game instances on one machine,
+//! with no Steam client. Instance `n` is Steam ID 76561197960265728 + 1 + n
+//! and listens on 127.0.0.1, port `STEAM_NETWORKING_LOCAL_PORT` (27200) + n.
+//!
+//! The session rules live in [`sessions`], the bytes on the wire in
+//! [`wire`], the sockets and threads in [`transport`]; this file joins them.
+
+pub mod config;
+pub mod sessions;
+pub mod transport;
+pub mod wire;
+
+use std::collections::HashSet;
+use std::net::Ipv4Addr;
+use std::time::{Duration, Instant};
+
+use super::Backend;
+use crate::p2p::{
+    Channel, Event, InitFailure, InitStatus, Packet, SendType, SessionError, SessionState, SteamId,
+};
+use config::{LocalConfig, MAX_SLOTS};
+use sessions::{Rules, SessionTable};
+use transport::{SendRefused, Transport};
+
+/// How often an unaccepted peer that keeps sending raises a new request.
+const REQUEST_REPEAT: Duration = Duration::from_secs(1);
+/// Unreliable bytes per peer that may wait unread (held or ready).
+const UNRELIABLE_BUDGET: usize = 256 * 1024;
+
+/// A running local-backend instance.
+pub struct LocalBackend {
+    me: SteamId,
+    config: LocalConfig,
+    table: SessionTable,
+    transport: Transport,
+    /// Non-local ids already warned about, so the log says it once.
+    warned: HashSet<SteamId>,
+}
+
+impl LocalBackend {
+    /// Takes the configured slot, or the lowest free one, and starts.
+    pub fn start(config: LocalConfig) -> Result<Self, InitFailure> {
+        let (slot, transport) = match config.slot {
+            Some(slot) => {
+                let transport = Transport::bind(config, slot).map_err(|err| {
+                    InitFailure::new(
+                        InitStatus::FailedGeneric,
+                        format!(
+                            "local instance {slot} is taken: port {} on 127.0.0.1 is in use ({err}). \
+                             Give each instance its own STEAM_NETWORKING_LOCAL_ID, or leave it unset to pick a free one",
+                            config.addr(slot).port()
+                        ),
+                    )
+                })?;
+                (slot, transport)
+            }
+            None => (0..MAX_SLOTS)
+                .find_map(|slot| Transport::bind(config, slot).ok().map(|t| (slot, t)))
+                .ok_or_else(|| {
+                    InitFailure::new(
+                        InitStatus::FailedGeneric,
+                        format!(
+                            "no free local instance slot: ports {}..{} on 127.0.0.1 are all in use",
+                            config.base_port,
+                            config.base_port + MAX_SLOTS - 1
+                        ),
+                    )
+                })?,
+        };
+        let me = LocalConfig::steam_id(slot);
+        log::info!(
+            "local backend: instance {slot}, Steam ID {me}, port {}",
+            config.addr(slot).port()
+        );
+        let rules = Rules {
+            timeout: config.timeout,
+            request_repeat: REQUEST_REPEAT,
+            unreliable_budget: UNRELIABLE_BUDGET,
+        };
+        Ok(Self {
+            me,
+            config,
+            table: SessionTable::new(rules),
+            transport,
+            warned: HashSet::new(),
+        })
+    }
+
+    /// Files what the workers received and returns freed budget to them.
+    fn pump(&mut self) {
+        let now = Instant::now();
+        let table = &mut self.table;
+        self.transport.drain(|inbound| match inbound {
+            transport::Inbound::Packet {
+                sender,
+                channel,
+                data,
+                reliable,
+            } => {
+                table.on_packet(now, sender, channel, data, reliable);
+            }
+            transport::Inbound::Alive(peer) => table.heard_from(now, peer),
+            transport::Inbound::Unreachable(peer) => table.fail(peer, SessionError::Timeout),
+        });
+        self.give_back();
+    }
+
+    fn give_back(&mut self) {
+        for released in self.table.take_released() {
+            if released.reliable {
+                self.transport.give_back(released.sender, released.bytes);
+            }
+        }
+    }
+
+    fn refused(&mut self, to: SteamId, why: SendRefused) -> bool {
+        match why {
+            SendRefused::QueueFull => {
+                log::warn!(
+                    "local backend: send queue to {to} is full ({} bytes unsent); packet refused",
+                    transport::SEND_QUEUE_BUDGET
+                );
+                false
+            }
+            SendRefused::NotLocal => {
+                if self.warned.insert(to) {
+                    log::warn!(
+                        "local backend: {to} is not a local instance (ids {}..{}); its session will fail",
+                        LocalConfig::steam_id(0),
+                        LocalConfig::steam_id(MAX_SLOTS - 1)
+                    );
+                }
+                // As Steam: the send is taken, the session fails later.
+                self.table.fail(to, SessionError::Timeout);
+                true
+            }
+        }
+    }
+}
+
+impl Backend for LocalBackend {
+    fn local_id(&self) -> SteamId {
+        self.me
+    }
+
+    fn send(&mut self, to: SteamId, data: &[u8], send_type: SendType, channel: Channel) -> bool {
+        self.pump();
+        self.table.on_send(Instant::now(), to, channel);
+        let sent = if send_type.is_reliable() {
+            self.transport.send_reliable(to, channel, data)
+        } else {
+            self.transport.send_unreliable(to, channel, data)
+        };
+        match sent {
+            Ok(()) => true,
+            Err(why) => self.refused(to, why),
+        }
+    }
+
+    fn available(&mut self, channel: Channel) -> Option<u32> {
+        self.pump();
+        self.table.available(channel)
+    }
+
+    fn read(&mut self, max_len: usize, channel: Channel) -> Option<Packet> {
+        self.pump();
+        let packet = self.table.read(channel, max_len);
+        self.give_back();
+        packet
+    }
+
+    fn accept(&mut self, remote: SteamId) -> bool {
+        self.pump();
+        self.table.accept(Instant::now(), remote);
+        // Accepting opens our side of the connection, as Steam's would.
+        if let Err(why) = self.transport.connect(remote) {
+            self.refused(remote, why);
+        }
+        true
+    }
+
+    fn close_session(&mut self, remote: SteamId) -> bool {
+        self.pump();
+        let closed = self.table.close_session(remote);
+        self.transport.disconnect(remote);
+        self.give_back();
+        closed
+    }
+
+    fn close_channel(&mut self, remote: SteamId, channel: Channel) -> bool {
+        self.pump();
+        let closed = self.table.close_channel(remote, channel);
+        if closed && !self.table.has_session(remote) {
+            self.transport.disconnect(remote);
+        }
+        self.give_back();
+        closed
+    }
+
+    fn session_state(&mut self, remote: SteamId) -> Option<SessionState> {
+        self.pump();
+        if !self.table.has_session(remote) {
+            return None;
+        }
+        let active = self.table.is_accepted(remote) && self.transport.is_connected(remote);
+        let (bytes, packets) = self.transport.send_queue(remote);
+        Some(SessionState {
+            connection_active: active,
+            connecting: !active,
+            session_error: SessionError::None as u8,
+            using_relay: false,
+            bytes_queued_for_send: i32::try_from(bytes).unwrap_or(i32::MAX),
+            packets_queued_for_send: i32::try_from(packets).unwrap_or(i32::MAX),
+            remote_ip: u32::from(Ipv4Addr::LOCALHOST),
+            remote_port: LocalConfig::slot_of(remote)
+                .map_or(0, |slot| self.config.addr(slot).port()),
+        })
+    }
+
+    fn allow_relay(&mut self, allow: bool) -> bool {
+        // Nothing to relay through on one machine; the setting is accepted.
+        log::debug!("local backend: allowP2PPacketRelay({allow}) has no effect");
+        true
+    }
+
+    fn poll(&mut self, events: &mut Vec<Event>) {
+        self.pump();
+        self.table.tick(Instant::now());
+        // Sessions that timed out or failed drop their connections too.
+        let table = &self.table;
+        self.transport
+            .disconnect_unless(|peer| table.has_session(peer));
+        self.transport.watch(self.table.peers());
+        self.give_back();
+        self.table.take_events(events);
+    }
+}

@@ -1,0 +1,376 @@
+//! The local backend's wire format, and the checks that drop anything a
+//! well-behaved peer would not send. Integers are little-endian.
+//!
+//! TCP (reliable) stream: frames of `[u32 body length][body]`; the body is
+//! `[u8 kind]` then, for `HELLO` (always first), `[u32 MAGIC][u8 VERSION][u64
+//! sender]`, and for `DATA`, `[u64 sender][i32 channel][payload]`.
+//! UDP (unreliable and liveness) datagram: `[u32 MAGIC][u8 VERSION][u8 kind]
+//! [u64 sender]`, then for `DATA` `[i32 channel][payload]`.
+
+use bytes::{Buf, BufMut};
+use thiserror::Error;
+
+use crate::p2p::limits::{MAX_RELIABLE_BYTES, MAX_UNRELIABLE_BYTES};
+use crate::p2p::{Channel, SteamId};
+
+/// Identifies our traffic ("SNLB").
+pub const MAGIC: u32 = 0x534E_4C42;
+/// Bumped on any incompatible change.
+pub const VERSION: u8 = 1;
+
+const KIND_HELLO: u8 = 1;
+const KIND_DATA: u8 = 2;
+const KIND_PING: u8 = 3;
+const KIND_PONG: u8 = 4;
+
+/// Bytes before a reliable payload in a DATA frame body.
+pub const DATA_HEADER: usize = 1 + 8 + 4;
+/// The largest body a peer may announce: a full reliable payload.
+pub const MAX_FRAME_BODY: usize = DATA_HEADER + MAX_RELIABLE_BYTES;
+/// Bytes before an unreliable payload in a DATA datagram.
+const DATAGRAM_HEADER: usize = 4 + 1 + 1 + 8;
+/// The largest datagram a peer may send.
+pub const MAX_DATAGRAM: usize = DATAGRAM_HEADER + 4 + MAX_UNRELIABLE_BYTES;
+
+/// Why incoming bytes were dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum WireError {
+    /// Fewer bytes than the layout needs.
+    #[error("truncated: {0} bytes")]
+    Truncated(usize),
+    /// Not our protocol.
+    #[error("bad magic {0:#x}")]
+    BadMagic(u32),
+    /// Our protocol, another version.
+    #[error("unsupported version {0}")]
+    BadVersion(u8),
+    /// A kind this version does not know, or one not allowed here.
+    #[error("unexpected kind {0}")]
+    BadKind(u8),
+    /// The sender is not a valid Steam ID.
+    #[error("invalid sender id {0}")]
+    BadSender(u64),
+    /// The sender differs from the one the connection or address belongs to.
+    #[error("sender {claimed} claims to be someone else (expected {expected})")]
+    WrongSender {
+        /// The id in the packet.
+        claimed: u64,
+        /// The id the connection or address belongs to.
+        expected: u64,
+    },
+    /// A negative channel.
+    #[error("invalid channel {0}")]
+    BadChannel(i32),
+    /// No payload: senders never produce empty packets.
+    #[error("empty payload")]
+    Empty,
+    /// Larger than the protocol allows.
+    #[error("oversized: {0} bytes")]
+    Oversized(usize),
+}
+
+/// A decoded DATA payload with its origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Data<'a> {
+    /// Who sent it.
+    pub sender: SteamId,
+    /// On which channel.
+    pub channel: Channel,
+    /// The bytes.
+    pub payload: &'a [u8],
+}
+
+/// A decoded reliable-stream frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame<'a> {
+    /// The first frame of a connection: who is on the other end.
+    Hello(SteamId),
+    /// A reliable packet.
+    Data(Data<'a>),
+}
+
+/// A decoded datagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Datagram<'a> {
+    /// An unreliable packet.
+    Data(Data<'a>),
+    /// "Are you there?"; answered with `Pong`.
+    Ping(SteamId),
+    /// "I am here."
+    Pong(SteamId),
+}
+
+fn need(buf: &[u8], n: usize) -> Result<(), WireError> {
+    if buf.remaining() < n {
+        Err(WireError::Truncated(buf.len()))
+    } else {
+        Ok(())
+    }
+}
+
+fn sender(raw: u64) -> Result<SteamId, WireError> {
+    SteamId::from_u64(raw).ok_or(WireError::BadSender(raw))
+}
+
+fn data<'a>(mut buf: &'a [u8], sender_id: SteamId, max: usize) -> Result<Data<'a>, WireError> {
+    need(buf, 4)?;
+    let channel = buf.get_i32_le();
+    let channel =
+        Channel::from_gdscript(channel.into()).map_err(|_| WireError::BadChannel(channel))?;
+    match buf.len() {
+        0 => Err(WireError::Empty),
+        n if n > max => Err(WireError::Oversized(n)),
+        _ => Ok(Data {
+            sender: sender_id,
+            channel,
+            payload: buf,
+        }),
+    }
+}
+
+/// Checks a frame's announced body length before reading the body.
+pub fn frame_body_len(header: [u8; 4]) -> Result<usize, WireError> {
+    let len = u32::from_le_bytes(header) as usize;
+    match len {
+        0 => Err(WireError::Truncated(0)),
+        n if n > MAX_FRAME_BODY => Err(WireError::Oversized(n)),
+        n => Ok(n),
+    }
+}
+
+/// Decodes a frame body (what follows the length prefix).
+pub fn decode_frame(mut body: &[u8]) -> Result<Frame<'_>, WireError> {
+    need(body, 1)?;
+    match body.get_u8() {
+        KIND_HELLO => {
+            need(body, 4 + 1 + 8)?;
+            let magic = body.get_u32_le();
+            if magic != MAGIC {
+                return Err(WireError::BadMagic(magic));
+            }
+            let version = body.get_u8();
+            if version != VERSION {
+                return Err(WireError::BadVersion(version));
+            }
+            Ok(Frame::Hello(sender(body.get_u64_le())?))
+        }
+        KIND_DATA => {
+            need(body, 8)?;
+            let from = sender(body.get_u64_le())?;
+            Ok(Frame::Data(data(body, from, MAX_RELIABLE_BYTES)?))
+        }
+        kind => Err(WireError::BadKind(kind)),
+    }
+}
+
+/// Decodes a datagram.
+pub fn decode_datagram(mut buf: &[u8]) -> Result<Datagram<'_>, WireError> {
+    if buf.len() > MAX_DATAGRAM {
+        return Err(WireError::Oversized(buf.len()));
+    }
+    need(buf, DATAGRAM_HEADER)?;
+    let magic = buf.get_u32_le();
+    if magic != MAGIC {
+        return Err(WireError::BadMagic(magic));
+    }
+    let version = buf.get_u8();
+    if version != VERSION {
+        return Err(WireError::BadVersion(version));
+    }
+    let kind = buf.get_u8();
+    let from = sender(buf.get_u64_le())?;
+    match kind {
+        KIND_DATA => Ok(Datagram::Data(data(buf, from, MAX_UNRELIABLE_BYTES)?)),
+        KIND_PING if buf.is_empty() => Ok(Datagram::Ping(from)),
+        KIND_PONG if buf.is_empty() => Ok(Datagram::Pong(from)),
+        KIND_PING | KIND_PONG => Err(WireError::Oversized(buf.len())),
+        kind => Err(WireError::BadKind(kind)),
+    }
+}
+
+/// The HELLO frame, length prefix included.
+pub fn encode_hello(me: SteamId) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + 14);
+    out.put_u32_le(1 + 4 + 1 + 8);
+    out.put_u8(KIND_HELLO);
+    out.put_u32_le(MAGIC);
+    out.put_u8(VERSION);
+    out.put_u64_le(me.raw());
+    out
+}
+
+/// A DATA frame, length prefix included.
+pub fn encode_frame(me: SteamId, channel: Channel, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + DATA_HEADER + payload.len());
+    out.put_u32_le((DATA_HEADER + payload.len()) as u32);
+    out.put_u8(KIND_DATA);
+    out.put_u64_le(me.raw());
+    out.put_i32_le(channel.get());
+    out.put_slice(payload);
+    out
+}
+
+fn datagram_header(out: &mut Vec<u8>, kind: u8, me: SteamId) {
+    out.put_u32_le(MAGIC);
+    out.put_u8(VERSION);
+    out.put_u8(kind);
+    out.put_u64_le(me.raw());
+}
+
+/// A DATA datagram.
+pub fn encode_datagram(me: SteamId, channel: Channel, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(DATAGRAM_HEADER + 4 + payload.len());
+    datagram_header(&mut out, KIND_DATA, me);
+    out.put_i32_le(channel.get());
+    out.put_slice(payload);
+    out
+}
+
+/// A PING (`pong == false`) or PONG datagram.
+pub fn encode_liveness(me: SteamId, pong: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(DATAGRAM_HEADER);
+    datagram_header(&mut out, if pong { KIND_PONG } else { KIND_PING }, me);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u64) -> SteamId {
+        SteamId::from_u64(SteamId::INDIVIDUAL_BASE + 1 + n).unwrap()
+    }
+    fn ch(n: i64) -> Channel {
+        Channel::from_gdscript(n).unwrap()
+    }
+    fn body(frame: &[u8]) -> &[u8] {
+        let len = frame_body_len(frame[..4].try_into().unwrap()).unwrap();
+        assert_eq!(len, frame.len() - 4);
+        &frame[4..]
+    }
+
+    #[test]
+    fn frames_round_trip() {
+        let hello = encode_hello(id(3));
+        assert_eq!(decode_frame(body(&hello)), Ok(Frame::Hello(id(3))));
+        let payload = vec![7u8; MAX_RELIABLE_BYTES];
+        let frame = encode_frame(id(1), ch(7), &payload);
+        let Ok(Frame::Data(d)) = decode_frame(body(&frame)) else {
+            panic!("not data")
+        };
+        assert_eq!(
+            (d.sender, d.channel, d.payload.len()),
+            (id(1), ch(7), MAX_RELIABLE_BYTES)
+        );
+    }
+
+    #[test]
+    fn datagrams_round_trip() {
+        let dg = encode_datagram(id(2), ch(0), &[1, 2, 3]);
+        assert_eq!(
+            decode_datagram(&dg),
+            Ok(Datagram::Data(Data {
+                sender: id(2),
+                channel: ch(0),
+                payload: &[1, 2, 3]
+            }))
+        );
+        assert_eq!(
+            decode_datagram(&encode_liveness(id(2), false)),
+            Ok(Datagram::Ping(id(2)))
+        );
+        assert_eq!(
+            decode_datagram(&encode_liveness(id(2), true)),
+            Ok(Datagram::Pong(id(2)))
+        );
+        let full = encode_datagram(id(2), ch(1), &[9; MAX_UNRELIABLE_BYTES]);
+        assert_eq!(full.len(), MAX_DATAGRAM);
+        assert!(decode_datagram(&full).is_ok());
+    }
+
+    #[test]
+    fn truncated_input_is_refused_at_every_length() {
+        let dg = encode_datagram(id(2), ch(0), &[1, 2, 3]);
+        for n in 0..dg.len() - 3 {
+            assert!(decode_datagram(&dg[..n]).is_err(), "datagram prefix {n}");
+        }
+        let frame = encode_frame(id(1), ch(0), &[5]);
+        for n in 0..frame.len() - 4 {
+            assert!(decode_frame(&frame[4..4 + n]).is_err(), "frame prefix {n}");
+        }
+        let hello = encode_hello(id(1));
+        assert!(decode_frame(&hello[4..hello.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn oversized_input_is_refused() {
+        assert_eq!(
+            frame_body_len(((MAX_FRAME_BODY + 1) as u32).to_le_bytes()),
+            Err(WireError::Oversized(MAX_FRAME_BODY + 1))
+        );
+        assert_eq!(
+            frame_body_len(u32::MAX.to_le_bytes()),
+            Err(WireError::Oversized(u32::MAX as usize))
+        );
+        assert_eq!(
+            frame_body_len(0u32.to_le_bytes()),
+            Err(WireError::Truncated(0))
+        );
+        let mut too_big = encode_datagram(id(2), ch(0), &[1; MAX_UNRELIABLE_BYTES]);
+        too_big.push(0);
+        assert_eq!(
+            decode_datagram(&too_big),
+            Err(WireError::Oversized(MAX_DATAGRAM + 1))
+        );
+        let mut frame = encode_frame(id(1), ch(0), &vec![0; MAX_RELIABLE_BYTES]);
+        frame.push(0);
+        assert_eq!(
+            decode_frame(&frame[4..]),
+            Err(WireError::Oversized(MAX_RELIABLE_BYTES + 1))
+        );
+        let mut ping = encode_liveness(id(1), false);
+        ping.push(0);
+        assert!(decode_datagram(&ping).is_err());
+    }
+
+    #[test]
+    fn garbage_is_refused() {
+        let mut dg = encode_datagram(id(2), ch(0), &[1]);
+        dg[0] ^= 0xFF;
+        assert!(matches!(decode_datagram(&dg), Err(WireError::BadMagic(_))));
+        let mut dg = encode_datagram(id(2), ch(0), &[1]);
+        dg[4] = 99;
+        assert_eq!(decode_datagram(&dg), Err(WireError::BadVersion(99)));
+        let mut dg = encode_datagram(id(2), ch(0), &[1]);
+        dg[5] = 42;
+        assert_eq!(decode_datagram(&dg), Err(WireError::BadKind(42)));
+        assert_eq!(decode_frame(&[42, 0, 0]), Err(WireError::BadKind(42)));
+        let mut hello = encode_hello(id(1));
+        hello[5] ^= 1;
+        assert!(matches!(
+            decode_frame(&hello[4..]),
+            Err(WireError::BadMagic(_))
+        ));
+    }
+
+    #[test]
+    fn bad_fields_are_refused() {
+        // Sender 0 and a lobby-type sender.
+        let mut dg = encode_datagram(id(2), ch(0), &[1]);
+        dg[6..14].copy_from_slice(&0u64.to_le_bytes());
+        assert_eq!(decode_datagram(&dg), Err(WireError::BadSender(0)));
+        let lobby = (1u64 << 56) | (7 << 52) | 99;
+        let mut frame = encode_frame(id(1), ch(0), &[1]);
+        frame[5..13].copy_from_slice(&lobby.to_le_bytes());
+        assert_eq!(decode_frame(&frame[4..]), Err(WireError::BadSender(lobby)));
+        // Negative channel.
+        let mut dg = encode_datagram(id(2), ch(0), &[1]);
+        dg[14..18].copy_from_slice(&(-1i32).to_le_bytes());
+        assert_eq!(decode_datagram(&dg), Err(WireError::BadChannel(-1)));
+        // Empty payloads.
+        let dg = encode_datagram(id(2), ch(0), &[]);
+        assert_eq!(decode_datagram(&dg), Err(WireError::Empty));
+        let frame = encode_frame(id(2), ch(0), &[]);
+        assert_eq!(decode_frame(&frame[4..]), Err(WireError::Empty));
+    }
+}
