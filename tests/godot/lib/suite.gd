@@ -177,8 +177,4 @@ func read_next(channel: int, timeout_ms := 10000) -> Dictionary:
 
 ## `count` random bytes.
 func random_bytes(count: int) -> PackedByteArray:
-	var bytes := PackedByteArray()
-	bytes.resize(count)
-	for i in count:
-		bytes[i] = randi() % 256
-	return bytes
+	return Crypto.new().generate_random_bytes(count)

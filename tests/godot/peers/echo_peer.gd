@@ -3,7 +3,7 @@
 ## Arguments (after `--`): `--hello=<steam id>` sends "hello" to that id at start.
 extends SceneTree
 
-const CHANNELS := [0, 1, 2, 7]
+const CHANNELS := [0, 1, 2, 3, 7]
 const LIFETIME_MS := 90000
 
 var ticks_to := 0

@@ -15,6 +15,8 @@
 //! - `<id>.gone`: tells every peer of `<id>` that it is gone; the file holds
 //!   the `EP2PSessionError` their `P2PSessionConnectFail_t` reports.
 //! - `<id>.calls`: one line per networking call `<id>` made, for tests to assert.
+//! - `<id>.seq`: `<id>`'s packet numbers (its next one, and the next one it
+//!   expects from each sender), kept across a shutdown and init.
 
 #![allow(non_snake_case)]
 
@@ -54,6 +56,9 @@ struct Double {
     me: u64,
     dir: PathBuf,
     next_seq: u64,
+    /// Per sender, the sequence number of the next packet to take: a
+    /// directory listing can show a later file before an earlier one.
+    expected_seq: HashMap<u64, u64>,
     relay_allowed: bool,
     sessions: HashMap<u64, Session>,
     /// Packets from peers without a session, released on accept.
@@ -88,6 +93,10 @@ impl Double {
         }
     }
 
+    fn seq_file(dir: &Path, id: u64) -> PathBuf {
+        dir.join(format!("{id}.seq"))
+    }
+
     fn inbox(dir: &Path, id: u64) -> PathBuf {
         dir.join(id.to_string())
     }
@@ -103,7 +112,23 @@ impl Double {
             .collect();
         // Names are <sender>-<zero-padded seq>: sorting keeps each sender's order.
         names.sort();
+        let mut stalled = std::collections::HashSet::new();
         for path in names {
+            let Some((sender, seq)) = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.split_once('-'))
+                .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
+            else {
+                continue;
+            };
+            let expected = self.expected_seq.entry(sender).or_insert(0);
+            if stalled.contains(&sender) || seq != *expected {
+                // An earlier packet is not visible yet: take this one later.
+                stalled.insert(sender);
+                continue;
+            }
+            *expected += 1;
             let Ok(bytes) = fs::read(&path) else { continue };
             let _ = fs::remove_file(&path);
             if bytes.len() < 12 {
@@ -186,10 +211,20 @@ fn read_config() -> Result<Double, (i32, String)> {
     let dir = PathBuf::from(dir);
     fs::create_dir_all(Double::inbox(&dir, me))
         .map_err(|e| (1, format!("cannot create the inbox: {e}")))?;
+    // Receivers expect each sender's numbering to go on across a restart.
+    let saved = fs::read_to_string(Double::seq_file(&dir, me)).unwrap_or_default();
+    let mut numbers = saved.lines().filter_map(|line| {
+        let (key, value) = line.split_once(' ')?;
+        Some((key.parse::<u64>().ok()?, value.parse::<u64>().ok()?))
+    });
+    // The first line is our own next number, the others each sender's next expected one.
+    let next_seq = numbers.next().map_or(0, |(_, seq)| seq);
+    let expected_seq = numbers.collect();
     Ok(Double {
         me,
         dir,
-        next_seq: 0,
+        next_seq,
+        expected_seq,
         relay_allowed: true,
         sessions: HashMap::new(),
         held: Vec::new(),
@@ -225,7 +260,13 @@ pub unsafe extern "C" fn SteamAPI_InitFlat(err: *mut sys::SteamErrMsg) -> c_int 
 
 #[unsafe(no_mangle)]
 pub extern "C" fn SteamAPI_Shutdown() {
-    *STATE.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    if let Some(d) = STATE.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let mut saved = format!("{} {}\n", d.me, d.next_seq);
+        for (sender, seq) in &d.expected_seq {
+            saved += &format!("{sender} {seq}\n");
+        }
+        let _ = fs::write(Double::seq_file(&d.dir, d.me), saved);
+    }
 }
 
 #[unsafe(no_mangle)]

@@ -386,7 +386,9 @@ fn read_loop(shared: &Arc<Shared>, stream: TcpStream) {
         Ok(true) => match wire::decode_frame(&body) {
             Ok(Frame::Hello(peer)) => peer,
             Ok(Frame::Data(_)) => {
-                return log::warn!("local backend: connection from {from} did not start with HELLO");
+                return log::warn!(
+                    "local backend: connection from {from} did not start with HELLO"
+                );
             }
             Err(err) => return log_dropped("connection", &from, &err),
         },
