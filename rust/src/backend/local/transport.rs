@@ -11,7 +11,7 @@
 //! wait in the channel (then datagrams are dropped).
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufReader, BufWriter, ErrorKind, Read, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 
 use super::config::LocalConfig;
-use super::wire::{self, Datagram, Frame, WireError};
+use super::wire::{self, Datagram, Frame, WireError, read_frame};
 use crate::p2p::{Channel, SteamId};
 
 /// Unread reliable bytes per peer before its connection stops being read.
@@ -338,11 +338,12 @@ impl Drop for Transport {
             }
         }
         // Joined so that the ports are free when this returns: a new init may
-        // bind the same slot at once.
+        // bind the same slot at once. Unparked so that sleepers notice `stop`.
         loop {
             let Some(handle) = lock(&shared.threads).pop() else {
                 break;
             };
+            handle.thread().unpark();
             let _ = handle.join();
         }
     }
@@ -357,23 +358,6 @@ fn accept_loop(shared: &Arc<Shared>, listener: TcpListener) {
         shared.track(&stream);
         shared.spawn("p2p-read".into(), move |s| read_loop(&s, stream));
     }
-}
-
-/// Reads one frame body into `body`; `Ok(false)` at a clean end of stream.
-fn read_frame(reader: &mut impl Read, body: &mut Vec<u8>) -> Result<bool, String> {
-    let mut header = [0u8; 4];
-    match reader.read_exact(&mut header) {
-        Ok(()) => {}
-        Err(e) if e.kind() == ErrorKind::UnexpectedEof => return Ok(false),
-        Err(e) => return Err(e.to_string()),
-    }
-    // A bad length cannot be skipped: the stream has lost its framing.
-    let len = wire::frame_body_len(header).map_err(|e| e.to_string())?;
-    body.resize(len, 0);
-    reader
-        .read_exact(body)
-        .map_err(|e| format!("truncated frame: {e}"))?;
-    Ok(true)
 }
 
 fn read_loop(shared: &Arc<Shared>, stream: TcpStream) {

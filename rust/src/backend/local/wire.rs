@@ -7,6 +7,8 @@
 //! UDP (unreliable and liveness) datagram: `[u32 MAGIC][u8 VERSION][u8 kind]
 //! [u64 sender]`, then for `DATA` `[i32 channel][payload]`.
 
+use std::io::{ErrorKind, Read};
+
 use bytes::{Buf, BufMut};
 use thiserror::Error;
 
@@ -136,6 +138,24 @@ pub fn frame_body_len(header: [u8; 4]) -> Result<usize, WireError> {
         n if n > MAX_FRAME_BODY => Err(WireError::Oversized(n)),
         n => Ok(n),
     }
+}
+
+/// Reads one frame's body from a stream into `body`; `Ok(false)` at a clean
+/// end of stream. An error means the stream is unusable: a bad length cannot
+/// be skipped, because the framing is lost.
+pub fn read_frame(reader: &mut impl Read, body: &mut Vec<u8>) -> Result<bool, String> {
+    let mut header = [0u8; 4];
+    match reader.read_exact(&mut header) {
+        Ok(()) => {}
+        Err(e) if e.kind() == ErrorKind::UnexpectedEof => return Ok(false),
+        Err(e) => return Err(e.to_string()),
+    }
+    let len = frame_body_len(header).map_err(|e| e.to_string())?;
+    body.resize(len, 0);
+    reader
+        .read_exact(body)
+        .map_err(|e| format!("truncated frame: {e}"))?;
+    Ok(true)
 }
 
 /// Decodes a frame body (what follows the length prefix).
@@ -331,6 +351,30 @@ mod tests {
         let mut ping = encode_liveness(id(1), false);
         ping.push(0);
         assert!(decode_datagram(&ping).is_err());
+    }
+
+    #[test]
+    fn streams_split_into_frames_and_stop_at_bad_lengths() {
+        let mut stream = encode_hello(id(1));
+        stream.extend(encode_frame(id(1), ch(2), b"abc"));
+        let mut reader = std::io::Cursor::new(stream.clone());
+        let mut body = Vec::new();
+        assert_eq!(read_frame(&mut reader, &mut body), Ok(true));
+        assert_eq!(decode_frame(&body), Ok(Frame::Hello(id(1))));
+        assert_eq!(read_frame(&mut reader, &mut body), Ok(true));
+        assert!(matches!(decode_frame(&body), Ok(Frame::Data(d)) if d.payload == b"abc"));
+        assert_eq!(read_frame(&mut reader, &mut body), Ok(false), "clean end");
+        // Cut inside a body: an error, not a clean end.
+        let mut cut = std::io::Cursor::new(&stream[..stream.len() - 1]);
+        read_frame(&mut cut, &mut body).unwrap();
+        assert!(read_frame(&mut cut, &mut body).is_err());
+        // A huge announced length is refused before anything is allocated.
+        let mut huge = std::io::Cursor::new(u32::MAX.to_le_bytes().to_vec());
+        assert!(
+            read_frame(&mut huge, &mut body)
+                .unwrap_err()
+                .contains("oversized")
+        );
     }
 
     #[test]
