@@ -10,6 +10,7 @@ pub mod backend;
 mod logging;
 pub mod networking;
 pub mod p2p;
+pub mod settings;
 mod steam;
 
 use godot::init::{ExtensionLibrary, InitStage, gdextension};
@@ -20,7 +21,9 @@ struct SteamNetworkingExtension;
 unsafe impl ExtensionLibrary for SteamNetworkingExtension {
     fn on_stage_init(stage: InitStage) {
         if stage == InitStage::Scene {
-            logging::install();
+            settings::register_all();
+            logging::install(settings::string(settings::LOG_LEVEL).as_deref());
+            settings::schedule_startup_init();
         }
     }
 

@@ -1,6 +1,7 @@
-//! Routes the `log` crate into Godot's output: errors and warnings always
-//! (as `push_error` / `push_warning`), info and debug when asked for with
-//! `STEAM_NETWORKING_LOG=info|debug|trace`.
+//! Routes the `log` crate into Godot's output: errors as `push_error`,
+//! warnings as `push_warning`, info and debug as `print` when the level asks
+//! for them (`STEAM_NETWORKING_LOG` or the project setting
+//! `steam_networking/log_level`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -39,24 +40,47 @@ impl Log for GodotLogger {
     fn flush(&self) {}
 }
 
-/// The level named by `STEAM_NETWORKING_LOG`, or `warn`.
-fn level_from_env() -> LevelFilter {
-    std::env::var("STEAM_NETWORKING_LOG")
-        .ok()
-        .and_then(|v| v.parse().ok())
+/// The level to log at: `STEAM_NETWORKING_LOG` if set, else the project
+/// setting `steam_networking/log_level`, else `warn`. Unknown names count as unset.
+pub fn choose_level(env: Option<&str>, setting: Option<&str>) -> LevelFilter {
+    [env, setting]
+        .into_iter()
+        .flatten()
+        .find_map(|name| name.trim().parse().ok())
         .unwrap_or(LevelFilter::Warn)
 }
 
-/// Installs the logger (once per process; later calls only re-enable it).
-pub fn install() {
+/// Installs the logger (once per process; later calls only re-enable it)
+/// at the level [`choose_level`] picks from the project setting `setting`.
+pub fn install(setting: Option<&str>) {
     ENGINE_UP.store(true, Ordering::Release);
     static LOGGER: GodotLogger = GodotLogger;
-    if log::set_logger(&LOGGER).is_ok() {
-        log::set_max_level(level_from_env());
-    }
+    let _ = log::set_logger(&LOGGER);
+    let env = std::env::var("STEAM_NETWORKING_LOG").ok();
+    log::set_max_level(choose_level(env.as_deref(), setting));
 }
 
 /// Stops calling into Godot; later messages go to stderr.
 pub fn engine_gone() {
     ENGINE_UP.store(false, Ordering::Release);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_wins_then_setting_then_warn() {
+        assert_eq!(choose_level(None, None), LevelFilter::Warn);
+        assert_eq!(choose_level(None, Some("info")), LevelFilter::Info);
+        assert_eq!(
+            choose_level(Some("debug"), Some("info")),
+            LevelFilter::Debug
+        );
+        assert_eq!(
+            choose_level(Some("loud"), Some("error")),
+            LevelFilter::Error
+        );
+        assert_eq!(choose_level(Some("loud"), None), LevelFilter::Warn);
+    }
 }

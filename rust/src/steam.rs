@@ -2,12 +2,12 @@
 //! It only converts between Godot values and plain Rust and reports refused
 //! calls; the logic lives in [`crate::networking`].
 
-use godot::classes::{Engine, IObject, Object, ProjectSettings, SceneTree};
+use godot::classes::{Engine, IObject, Object, SceneTree};
 use godot::prelude::*;
 
-use crate::backend;
 use crate::networking::{InitRequest, Networking};
 use crate::p2p::{Event, InitStatus, InputError, Packet, SessionState};
+use crate::{backend, settings};
 
 /// Steam's peer-to-peer networking, with GodotSteam's method names, arguments
 /// and return values (the deprecated ISteamNetworking P2P API).
@@ -58,15 +58,6 @@ fn state_to_dict(state: SessionState) -> VarDictionary {
         "remote_ip" => state.remote_ip as i64,
         "remote_port" => state.remote_port as i64,
     }
-}
-
-/// The `steam_networking/backend` project setting, if the project has one.
-fn backend_setting() -> Option<String> {
-    let settings = ProjectSettings::singleton();
-    let key = "steam_networking/backend";
-    settings
-        .has_setting(key)
-        .then(|| settings.get_setting(key).to_string())
 }
 
 #[godot_api]
@@ -344,7 +335,10 @@ impl Steam {
         embed_callbacks: bool,
     ) -> Result<String, crate::p2p::InitFailure> {
         let env = std::env::var(backend::BACKEND_ENV).ok();
-        let kind = backend::choose(env.as_deref(), backend_setting().as_deref())?;
+        let kind = backend::choose(
+            env.as_deref(),
+            settings::string(settings::BACKEND).as_deref(),
+        )?;
         let started = self.net.init(InitRequest {
             app_id,
             backend: kind,
@@ -377,5 +371,46 @@ impl Steam {
             tree.disconnect("process_frame", &callable);
         }
         self.embedded = on;
+    }
+}
+
+#[cfg(test)]
+mod docs_tests {
+    /// The class reference gdext hands to Godot's editor help (F1) must
+    /// describe the class and every method, signal and constant.
+    #[test]
+    fn every_item_has_editor_help() {
+        let xml: String = godot::docs::__gather_xml_docs()
+            .find(|x| x.contains(r#"<class name="Steam""#))
+            .expect("Steam's docs");
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed class reference");
+        let text =
+            |node: roxmltree::Node| node.children().filter_map(|c| c.text()).collect::<String>();
+        let class = doc.root_element();
+        for tag in ["brief_description", "description"] {
+            let node = class.children().find(|n| n.has_tag_name(tag)).expect(tag);
+            assert!(!text(node).trim().is_empty(), "class {tag} is empty");
+        }
+        let mut counts = std::collections::HashMap::new();
+        for item in class.descendants().filter(|n| {
+            ["method", "signal", "constant"]
+                .iter()
+                .any(|t| n.has_tag_name(*t))
+        }) {
+            let name = item.attribute("name").unwrap_or("?");
+            let described = match item.children().find(|n| n.has_tag_name("description")) {
+                Some(d) => text(d),
+                None => text(item),
+            };
+            assert!(
+                !described.trim().is_empty(),
+                "{} {name} has no description",
+                item.tag_name().name()
+            );
+            *counts.entry(item.tag_name().name()).or_insert(0) += 1;
+        }
+        assert_eq!(counts.get("method"), Some(&14), "{counts:?}");
+        assert_eq!(counts.get("signal"), Some(&2), "{counts:?}");
+        assert_eq!(counts.get("constant"), Some(&28), "{counts:?}");
     }
 }

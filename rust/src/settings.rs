@@ -1,0 +1,89 @@
+//! The project settings GodotSteam users set by hand, registered with
+//! defaults and hints so they show in Project Settings, and the start-up
+//! behaviour they ask for.
+
+use godot::classes::{Engine, ProjectSettings};
+use godot::prelude::*;
+use godot::register::info::PropertyHint;
+
+/// `steam_networking/backend`: `"steam"` or `"local"` (the environment
+/// variable `STEAM_NETWORKING_BACKEND` wins).
+pub const BACKEND: &str = "steam_networking/backend";
+/// `steam_networking/log_level`: which plugin messages reach the output
+/// (the environment variable `STEAM_NETWORKING_LOG` wins).
+pub const LOG_LEVEL: &str = "steam_networking/log_level";
+/// `steam/initialization/app_id`: the app id passed to the start-up init.
+pub const APP_ID: &str = "steam/initialization/app_id";
+/// `steam/initialization/initialize_on_startup`: call `steamInitEx` when the game starts.
+pub const INIT_ON_STARTUP: &str = "steam/initialization/initialize_on_startup";
+/// `steam/initialization/embed_callbacks`: with start-up init, run callbacks every frame.
+pub const EMBED_CALLBACKS: &str = "steam/initialization/embed_callbacks";
+
+fn register(name: &str, default: Variant, hint: PropertyHint, hint_string: &str) {
+    let mut settings = ProjectSettings::singleton();
+    if !settings.has_setting(name) {
+        settings.set_setting(name, &default);
+    }
+    // With the initial value set, Godot only writes the setting to
+    // project.godot when the user changes it.
+    settings.set_initial_value(name, &default);
+    settings.set_as_basic(name, true);
+    let info = vdict! {
+        "name" => name,
+        "type" => default.get_type().ord() as i64,
+        "hint" => hint.ord() as i64,
+        "hint_string" => hint_string,
+    };
+    settings.add_property_info(&info);
+}
+
+/// Registers every setting of the plugin.
+pub fn register_all() {
+    register(
+        BACKEND,
+        "steam".to_variant(),
+        PropertyHint::ENUM,
+        "steam,local",
+    );
+    register(
+        LOG_LEVEL,
+        "warn".to_variant(),
+        PropertyHint::ENUM,
+        "error,warn,info,debug",
+    );
+    register(
+        APP_ID,
+        0i64.to_variant(),
+        PropertyHint::RANGE,
+        "0,4294967295,1,or_greater",
+    );
+    register(INIT_ON_STARTUP, false.to_variant(), PropertyHint::NONE, "");
+    register(EMBED_CALLBACKS, false.to_variant(), PropertyHint::NONE, "");
+}
+
+/// A setting's value as a string, if the project has it.
+pub fn string(name: &str) -> Option<String> {
+    let settings = ProjectSettings::singleton();
+    settings
+        .has_setting(name)
+        .then(|| settings.get_setting(name).to_string())
+}
+
+/// With `initialize_on_startup`, starts Steam on the game's first frame
+/// (deferred: the scene tree that embedded callbacks attach to does not
+/// exist yet while extensions load). Never in the editor itself.
+pub fn schedule_startup_init() {
+    let settings = ProjectSettings::singleton();
+    if !settings.get_setting(INIT_ON_STARTUP).booleanize() || Engine::singleton().is_editor_hint() {
+        return;
+    }
+    let app_id = settings.get_setting(APP_ID);
+    let embed = settings.get_setting(EMBED_CALLBACKS);
+    let init = Callable::from_fn("steam_startup_init", move |_| {
+        if let Some(mut steam) = Engine::singleton().get_singleton("Steam") {
+            let result = steam.call("steamInitEx", &[app_id.clone(), embed.clone()]);
+            log::info!("initialize_on_startup: steamInitEx() = {result}");
+        }
+    });
+    init.call_deferred(&[]);
+}
