@@ -335,13 +335,15 @@ impl Steam {
         embed_callbacks: bool,
     ) -> Result<String, crate::p2p::InitFailure> {
         let env = std::env::var(backend::BACKEND_ENV).ok();
-        let kind = backend::choose(
+        let started = backend::choose(
             env.as_deref(),
             settings::string(settings::BACKEND).as_deref(),
-        )?;
-        let started = self.net.init(InitRequest {
-            app_id,
-            backend: kind,
+        )
+        .and_then(|kind| {
+            self.net.init(InitRequest {
+                app_id,
+                backend: kind,
+            })
         });
         match &started {
             Ok(_) => self.set_embedded(embed_callbacks || self.embedded),
