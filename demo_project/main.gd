@@ -9,7 +9,8 @@
 ##                          and PING_COUNT pings to every peer, print a
 ##                          summary, exit 0 only if everything arrived
 ##   --peers=<n>            in scripted mode, how many peers to wait for (1)
-##   --screenshot=<path>    save the window to a PNG once a peer is connected
+##   --screenshot=<path>    once a peer is connected and has moved, save the
+##                          window to a PNG and quit
 extends Node2D
 
 const CHANNEL_RELIABLE := 0
@@ -35,6 +36,7 @@ var _next_cursor_ms := 0
 var _next_hello_ms := 0
 var _started_ms := 0
 var _sent_chats := false
+var _screenshot_taken := false
 
 var _panel: Label
 var _chat_log: Label
@@ -90,7 +92,7 @@ func _process(_delta: float) -> void:
 	var now := Time.get_ticks_msec()
 	if now >= _next_cursor_ms:
 		_next_cursor_ms = now + 33
-		var pos := get_global_mouse_position() if not scripted else Vector2(320 + 200 * sin(now / 500.0), 240)
+		var pos := _my_position()
 		var data := PackedByteArray([77])
 		data.resize(9)
 		data.encode_float(1, pos.x)
@@ -137,6 +139,8 @@ func _peer(id: int) -> Dictionary:
 		peers[id] = {"pos": Vector2(-100, -100), "chats": 0, "pongs": 0, "rtts": [], "done": false}
 		_add_chat("* %d joined" % id)
 		_send(id, "H".to_utf8_buffer())
+		if screenshot_path != "":
+			send_chat("hi %d, this is %d!" % [id, Steam.getSteamID()])
 	return peers[id]
 
 
@@ -234,7 +238,16 @@ func _draw() -> void:
 		var pos: Vector2 = peers[id]["pos"]
 		draw_circle(pos, 12, COLORS[index % COLORS.size()])
 		draw_string(ThemeDB.fallback_font, pos + Vector2(14, 5), str(id), HORIZONTAL_ALIGNMENT_LEFT, -1, 12)
-	draw_circle(get_global_mouse_position(), 8, COLORS[0])
+	draw_circle(_my_position(), 8, COLORS[0])
+	draw_string(ThemeDB.fallback_font, _my_position() + Vector2(10, 5), "me", HORIZONTAL_ALIGNMENT_LEFT, -1, 12)
+
+
+## The mouse; without a player (scripted or screenshot runs), a circling dot.
+func _my_position() -> Vector2:
+	if not scripted and screenshot_path == "" and not _screenshot_taken:
+		return get_global_mouse_position()
+	var t := Time.get_ticks_msec() / 700.0 + Steam.getSteamID() % 7
+	return Vector2(420 + 150 * sin(t), 200 + 90 * cos(t))
 
 
 func _update_panel() -> void:
@@ -252,11 +265,13 @@ func _update_panel() -> void:
 	lines.append("in: %d pkt/s, %d B/s   out: %d pkt/s, %d B/s" % [
 		rates["in_packets"], rates["in_bytes"], rates["out_packets"], rates["out_bytes"]])
 	_panel.text = "\n".join(lines)
-	if screenshot_path != "" and peers.size() > 0 and Time.get_ticks_msec() - _started_ms > 3000:
+	if screenshot_path != "" and peers.size() > 0 and chat_lines.size() >= 3 and Time.get_ticks_msec() - _started_ms > 4000:
 		var image := get_viewport().get_texture().get_image()
 		image.save_png(screenshot_path)
 		print("demo: saved ", screenshot_path)
 		screenshot_path = ""
+		_screenshot_taken = true
+		get_tree().create_timer(1.0).timeout.connect(func(): get_tree().quit())
 
 
 func _add_chat(line: String) -> void:
@@ -281,17 +296,17 @@ func _build_ui() -> void:
 	_chat_input = LineEdit.new()
 	_chat_input.placeholder_text = "chat: type and press Enter"
 	_chat_input.position = Vector2(8, 440)
-	_chat_input.size = Vector2(380, 30)
+	_chat_input.size = Vector2(340, 30)
 	_chat_input.text_submitted.connect(func(text): send_chat(text); _chat_input.clear())
 	layer.add_child(_chat_input)
 	_id_input = LineEdit.new()
 	_id_input.placeholder_text = "friend's Steam ID"
-	_id_input.position = Vector2(396, 440)
+	_id_input.position = Vector2(356, 440)
 	_id_input.size = Vector2(170, 30)
 	layer.add_child(_id_input)
 	var connect_button := Button.new()
 	connect_button.text = "Connect"
-	connect_button.position = Vector2(570, 440)
+	connect_button.position = Vector2(534, 440)
 	connect_button.pressed.connect(func():
 		var id := int(_id_input.text)
 		if id > 0:
