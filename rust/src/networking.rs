@@ -146,6 +146,33 @@ impl Networking {
         Ok(backend.read(size.allocation_for(available), channel))
     }
 
+    /// `readP2PPackets`: up to `max_packets` whole packets from `channel`,
+    /// each handed to `each` in order. Returns how many were read.
+    pub fn read_many(
+        &mut self,
+        max_packets: i64,
+        channel: i64,
+        mut each: impl FnMut(Packet),
+    ) -> Result<usize> {
+        if max_packets < 1 {
+            return Err(InputError::InvalidPacketCount(max_packets));
+        }
+        let channel = Channel::from_gdscript(channel)?;
+        let backend = self.backend()?;
+        let mut count = 0;
+        while (count as i64) < max_packets {
+            let Some(available) = backend.available(channel) else {
+                break;
+            };
+            let Some(packet) = backend.read(available as usize, channel) else {
+                break;
+            };
+            each(packet);
+            count += 1;
+        }
+        Ok(count)
+    }
+
     /// `sendP2PPacket`.
     pub fn send(&mut self, remote: i64, data: &[u8], send_type: i64, channel: i64) -> Result<bool> {
         let remote = SteamId::from_gdscript(remote)?;
@@ -371,6 +398,29 @@ mod tests {
             net.read(1 << 32, 3),
             Err(InputError::InvalidReadSize(1 << 32))
         );
+    }
+
+    #[test]
+    fn batch_reads_take_whole_packets_up_to_the_limit() {
+        let mut net = started();
+        for text in ["one", "two", "three"] {
+            net.send(PEER, text.as_bytes(), 2, 5).unwrap();
+        }
+        net.send(PEER, b"other channel", 2, 0).unwrap();
+        let mut got = Vec::new();
+        assert_eq!(net.read_many(2, 5, |p| got.push(p.data)), Ok(2));
+        assert_eq!(got, vec![b"one".to_vec(), b"two".to_vec()]);
+        assert_eq!(net.read_many(100, 5, |p| got.push(p.data)), Ok(1));
+        assert_eq!(net.read_many(100, 5, |_| {}), Ok(0));
+        assert_eq!(
+            net.read_many(0, 5, |_| {}),
+            Err(InputError::InvalidPacketCount(0))
+        );
+        assert_eq!(
+            net.read_many(1, -1, |_| {}),
+            Err(InputError::InvalidChannel(-1))
+        );
+        assert_eq!(net.available(0), Ok(13));
     }
 
     #[test]

@@ -38,4 +38,7 @@ pub enum InputError {
         "invalid packet size {0}: the buffer size must be 1..=4294967295 (normally getAvailableP2PPacketSize())"
     )]
     InvalidReadSize(i64),
+    /// `readP2PPackets`' `max_packets` is not positive.
+    #[error("invalid max_packets {0}: read at least 1 packet")]
+    InvalidPacketCount(i64),
 }

@@ -18,6 +18,8 @@ const METHODS := {
 	"getP2PSessionState": [TYPE_DICTIONARY, [["remote_steam_id", TYPE_INT]], []],
 	"getAvailableP2PPacketSize": [TYPE_INT, [["channel", TYPE_INT]], [0]],
 	"readP2PPacket": [TYPE_DICTIONARY, [["packet", TYPE_INT], ["channel", TYPE_INT]], [0]],
+	# Ours, not GodotSteam's: a batch read.
+	"readP2PPackets": [TYPE_ARRAY, [["max_packets", TYPE_INT], ["channel", TYPE_INT]], [0]],
 	"sendP2PPacket": [TYPE_BOOL, [["remote_steam_id", TYPE_INT], ["data", TYPE_PACKED_BYTE_ARRAY],
 		["send_type", TYPE_INT], ["channel", TYPE_INT]], [0]],
 }

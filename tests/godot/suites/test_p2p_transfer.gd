@@ -90,7 +90,28 @@ func test_04_ten_thousand_reliable_in_order() -> void:
 	check_no_error("volume")
 
 
-func test_05_bulk_past_the_receivers_buffer() -> void:
+func test_05_batch_read() -> void:
+	for i in 50:
+		Steam.sendP2PPacket(other, PackedByteArray([i, 7]), Steam.P2P_SEND_RELIABLE, 2)
+	# The peer echoes in order over one connection, so once the echo of this
+	# marker is here, all 50 are.
+	Steam.sendP2PPacket(other, "end".to_utf8_buffer(), Steam.P2P_SEND_RELIABLE, 3)
+	check_eq((await read_next(3)).get("data", PackedByteArray()).get_string_from_utf8(), "end", "marker echoed")
+	var first: Array = Steam.readP2PPackets(30, 2)
+	var rest: Array = Steam.readP2PPackets(1000, 2)
+	check_eq(first.size(), 30, "the first batch stops at max_packets")
+	check_eq(rest.size(), 20, "the rest in the second batch")
+	var all := first + rest
+	var in_order := true
+	for i in all.size():
+		in_order = in_order and all[i]["data"] == PackedByteArray([i, 7]) and all[i]["remote_steam_id"] == other \
+			and all[i]["steam_id_remote"] == other
+	check(in_order, "batch-read packets are whole, in order, with the sender")
+	check_eq(Steam.readP2PPackets(10, 2), [], "nothing left")
+	check_no_error("batch read")
+
+
+func test_06_bulk_past_the_receivers_buffer() -> void:
 	# 12 MiB in flight: more than the local backend lets one peer leave unread,
 	# so flow control must hold back the sender without losing anything.
 	var sent: Array[PackedByteArray] = []

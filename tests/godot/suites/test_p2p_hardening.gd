@@ -1,0 +1,121 @@
+## A battery of bad calls, on both backends: every one returns its
+## documented failure value with exactly one clear error, the game keeps
+## running, and nothing leaks at exit. Also every call before init, after
+## shutdown and after a double shutdown.
+extends "res://lib/suite.gd"
+
+const LOBBY_ID := (1 << 56) | (7 << 52) | (0x40000 << 32) | 12345
+const BAD_IDS := [0, -1, 0x7FFFFFFFFFFFFFFF, LOBBY_ID]
+const BAD_CHANNELS := [-1, 1 << 31]
+
+var peer := peer_steam_id(1)
+var bad_calls := 0
+
+
+## Calls `call`, expects `expected` back and one error containing `fragment`.
+func refused(what: String, call: Callable, expected, fragment: String) -> void:
+	bad_calls += 1
+	errors.clear()
+	check_eq(call.call(), expected, what)
+	check_one_error(fragment, what)
+
+
+func bytes(count: int) -> PackedByteArray:
+	var b := PackedByteArray()
+	b.resize(count)
+	return b
+
+
+## Every networking call, each with a valid argument list, and its failure value.
+func every_call() -> Array:
+	return [
+		["acceptP2PSessionWithUser", func(): return Steam.acceptP2PSessionWithUser(peer), false],
+		["allowP2PPacketRelay", func(): return Steam.allowP2PPacketRelay(true), false],
+		["closeP2PChannelWithUser", func(): return Steam.closeP2PChannelWithUser(peer, 0), false],
+		["closeP2PSessionWithUser", func(): return Steam.closeP2PSessionWithUser(peer), false],
+		["getP2PSessionState", func(): return Steam.getP2PSessionState(peer), {}],
+		["getAvailableP2PPacketSize", func(): return Steam.getAvailableP2PPacketSize(0), 0],
+		["readP2PPacket", func(): return Steam.readP2PPacket(64, 0), {}],
+		["readP2PPackets", func(): return Steam.readP2PPackets(8, 0), []],
+		["sendP2PPacket", func(): return Steam.sendP2PPacket(peer, bytes(4), Steam.P2P_SEND_RELIABLE, 0), false],
+	]
+
+
+func all_refused_as_not_initialized(when: String) -> void:
+	for c in every_call():
+		refused("%s %s" % [c[0], when], c[1], c[2], "not initialized")
+	Steam.run_callbacks()
+	check_no_error("run_callbacks %s is silent" % when)
+	check_eq(Steam.getSteamID(), 0, "getSteamID %s" % when)
+	check_eq(Steam.isSteamRunning(), false, "isSteamRunning %s" % when)
+
+
+func test_01_before_init() -> void:
+	all_refused_as_not_initialized("before steamInit")
+
+
+func test_02_bad_arguments_while_running() -> void:
+	check_eq(Steam.steamInitEx().get("status"), Steam.STEAM_API_INIT_RESULT_OK, "init")
+	for id in BAD_IDS:
+		var label := "id %d" % id
+		refused("accept " + label, func(): return Steam.acceptP2PSessionWithUser(id), false, "invalid Steam ID")
+		refused("close session " + label, func(): return Steam.closeP2PSessionWithUser(id), false, "invalid Steam ID")
+		refused("close channel " + label, func(): return Steam.closeP2PChannelWithUser(id, 0), false, "invalid Steam ID")
+		refused("state " + label, func(): return Steam.getP2PSessionState(id), {}, "invalid Steam ID")
+		refused("send " + label, func(): return Steam.sendP2PPacket(id, bytes(4), 2), false, "invalid Steam ID")
+	for channel in BAD_CHANNELS:
+		var label := "channel %d" % channel
+		refused("send " + label, func(): return Steam.sendP2PPacket(peer, bytes(4), 2, channel), false, "invalid channel")
+		refused("available " + label, func(): return Steam.getAvailableP2PPacketSize(channel), 0, "invalid channel")
+		refused("read " + label, func(): return Steam.readP2PPacket(64, channel), {}, "invalid channel")
+		refused("read many " + label, func(): return Steam.readP2PPackets(4, channel), [], "invalid channel")
+		refused("close channel " + label, func(): return Steam.closeP2PChannelWithUser(peer, channel), false, "invalid channel")
+	for send_type in [-1, 4, 1 << 40]:
+		refused("send type %d" % send_type, func(): return Steam.sendP2PPacket(peer, bytes(4), send_type), false, "invalid send_type")
+	for send_type in 4:
+		refused("empty data, type %d" % send_type, func(): return Steam.sendP2PPacket(peer, PackedByteArray(), send_type), false, "empty packet")
+	for send_type in [Steam.P2P_SEND_UNRELIABLE, Steam.P2P_SEND_UNRELIABLE_NO_DELAY]:
+		refused("1201 bytes, type %d" % send_type, func(): return Steam.sendP2PPacket(peer, bytes(1201), send_type), false, "too large")
+	for send_type in [Steam.P2P_SEND_RELIABLE, Steam.P2P_SEND_RELIABLE_WITH_BUFFERING]:
+		refused("1 MiB + 1, type %d" % send_type, func(): return Steam.sendP2PPacket(peer, bytes(1048577), send_type), false, "too large")
+	for size in [0, -5, 1 << 32, -(1 << 62)]:
+		refused("packet size %d" % size, func(): return Steam.readP2PPacket(size), {}, "invalid packet size")
+	for count in [0, -1]:
+		refused("max_packets %d" % count, func(): return Steam.readP2PPackets(count), [], "invalid max_packets")
+	# Types GDScript converts without a word: bool and float arrive as ints.
+	refused("bool as id", func(): return Steam.call("acceptP2PSessionWithUser", true), false, "invalid Steam ID 1")
+	refused("bool as id (send)", func(): return Steam.call("sendP2PPacket", false, bytes(4), 2), false, "invalid Steam ID 0")
+	refused("float as send type", func(): return Steam.call("sendP2PPacket", peer, bytes(4), 7.9), false, "invalid send_type 7")
+	refused("float as channel", func(): return Steam.call("getAvailableP2PPacketSize", -2.5), 0, "invalid channel -2")
+	check(bad_calls >= 50, "at least 50 bad calls, made %d" % bad_calls)
+
+
+func test_03_legal_edge_values() -> void:
+	# 2^31 is a legal buffer size (Steam takes a uint32); nothing waits, so {}.
+	check_eq(Steam.readP2PPacket(1 << 31), {}, "packet 2^31 with nothing waiting")
+	check_eq(Steam.readP2PPacket(0xFFFFFFFF, 0x7FFFFFFF), {}, "largest size and channel")
+	check_eq(Steam.getAvailableP2PPacketSize(0x7FFFFFFF), 0, "largest channel")
+	check_eq(Steam.readP2PPackets(1 << 40), [], "huge max_packets with nothing waiting")
+	check_eq(Steam.closeP2PSessionWithUser(peer), false, "no session to close")
+	check_eq(Steam.closeP2PChannelWithUser(peer, 5), false, "no channel to close")
+	check_eq(Steam.getP2PSessionState(peer), {}, "no session: {}")
+	check_no_error("legal calls print nothing")
+
+
+func test_04_after_shutdown_and_double_shutdown() -> void:
+	Steam.steamShutdown()
+	all_refused_as_not_initialized("after steamShutdown")
+	Steam.steamShutdown()
+	check_no_error("a second steamShutdown is harmless")
+	all_refused_as_not_initialized("after a double steamShutdown")
+
+
+func test_05_game_still_runs() -> void:
+	var ticks := [0]
+	var count := func(): ticks[0] += 1
+	process_frame.connect(count)
+	await frames(5)
+	process_frame.disconnect(count)
+	check(ticks[0] >= 5, "frames advance after the battery")
+	check_eq(Steam.steamInitEx().get("status"), Steam.STEAM_API_INIT_RESULT_OK, "init works again")
+	Steam.steamShutdown()
