@@ -24,6 +24,7 @@ unsafe impl ExtensionLibrary for SteamNetworkingExtension {
             settings::register_all();
             logging::install(settings::string(settings::LOG_LEVEL).as_deref());
             settings::schedule_startup_init();
+            steam::disconnect_signals_when_tree_ends();
         }
     }
 

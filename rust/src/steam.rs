@@ -343,6 +343,37 @@ impl Steam {
     }
 }
 
+/// Disconnects every handler from the `Steam` signals when the scene tree
+/// ends. The singleton outlives the script languages (it is freed when the
+/// extension unloads), and a connection to a GDScript lambda that is still
+/// there then corrupts the heap as it is freed (seen with Godot 4.6 at
+/// exit), so the connections must go while scripts still exist.
+pub fn disconnect_signals_when_tree_ends() {
+    let hook = Callable::from_fn("steam_hook_tree_end", |_| {
+        let tree = Engine::singleton()
+            .get_main_loop()
+            .and_then(|m| m.try_cast::<SceneTree>().ok());
+        if let Some(mut root) = tree.and_then(|t| t.get_root()) {
+            let release = Callable::from_fn("steam_release_signal_handlers", |_| {
+                if let Some(mut steam) = Engine::singleton().get_singleton("Steam") {
+                    for signal in ["p2p_session_request", "p2p_session_connect_fail"] {
+                        for connection in steam.get_signal_connection_list(signal).iter_shared() {
+                            if let Ok(callable) =
+                                connection.get_or_nil("callable").try_to::<Callable>()
+                            {
+                                steam.disconnect(signal, &callable);
+                            }
+                        }
+                    }
+                }
+            });
+            root.connect("tree_exiting", &release);
+        }
+    });
+    // Deferred: while extensions load there is no scene tree yet.
+    hook.call_deferred(&[]);
+}
+
 impl Steam {
     fn start(
         &mut self,

@@ -22,17 +22,36 @@ const INDIVIDUAL_BASE := 76561197960265728
 
 
 ## Collects errors through Godot's Logger API (4.5+), so tests can assert
-## that a refused call printed exactly one clear message.
+## that a refused call printed exactly one clear message. Godot calls loggers
+## from any thread (the plugin's workers log too), so messages from other
+## threads wait under a mutex until the main thread takes them.
 class ErrorCatcher extends Logger:
 	var owner_suite
+	var mutex := Mutex.new()
+	var from_threads: Array[String] = []
 
 	func _log_error(_function: String, _file: String, _line: int, code: String, rationale: String,
 			_editor_notify: bool, error_type: int, _backtraces: Array[ScriptBacktrace]) -> void:
 		var text := code if rationale.is_empty() else "%s: %s" % [code, rationale]
-		owner_suite._on_error(text, error_type)
+		if OS.get_thread_caller_id() == OS.get_main_thread_id():
+			owner_suite._on_error(text, error_type)
+		else:
+			mutex.lock()
+			from_threads.append(text)
+			mutex.unlock()
 
 	func _log_message(_message: String, _error: bool) -> void:
 		pass
+
+	func take_from_threads() -> Array[String]:
+		mutex.lock()
+		var taken := from_threads.duplicate()
+		from_threads.clear()
+		mutex.unlock()
+		return taken
+
+
+var _catcher: ErrorCatcher
 
 
 func _on_error(text: String, error_type: int) -> void:
@@ -41,10 +60,16 @@ func _on_error(text: String, error_type: int) -> void:
 		_script_errors += 1
 
 
+## Moves errors logged by other threads into `errors` (also done every frame).
+func take_thread_errors() -> void:
+	errors.append_array(_catcher.take_from_threads())
+
+
 func _initialize() -> void:
-	var catcher := ErrorCatcher.new()
-	catcher.owner_suite = self
-	OS.add_logger(catcher)
+	_catcher = ErrorCatcher.new()
+	_catcher.owner_suite = self
+	OS.add_logger(_catcher)
+	process_frame.connect(take_thread_errors)
 	_run.call_deferred()
 
 
@@ -104,6 +129,7 @@ func check_eq(actual, expected, what: String) -> bool:
 ## Checks that exactly one error was reported since the last call of this
 ## (or the start of the test) and that it contains `fragment`; then forgets it.
 func check_one_error(fragment: String, what: String) -> void:
+	take_thread_errors()
 	var matching := errors.filter(func(e): return fragment in e)
 	check(errors.size() == 1 and matching.size() == 1,
 		"%s: expected exactly one error containing '%s', got %s" % [what, fragment, errors])
@@ -112,6 +138,7 @@ func check_one_error(fragment: String, what: String) -> void:
 
 ## Checks that no error was reported since the last check; then forgets them.
 func check_no_error(what: String) -> void:
+	take_thread_errors()
 	check(errors.is_empty(), "%s: expected no error, got %s" % [what, errors])
 	errors.clear()
 
