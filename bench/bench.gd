@@ -50,17 +50,13 @@ func fill() -> void:
 	data.resize(64)
 	for i in PACKETS:
 		Steam.sendP2PPacket(me, data, Steam.P2P_SEND_RELIABLE, 0)
-	# Our own first packet raises a session request; accept it, then wait until all are in.
+	# Our own first packet raises a session request; accept it. Then wait
+	# until the send queue is empty and a few more frames for the receiving
+	# side to file everything.
 	Steam.acceptP2PSessionWithUser(me)
-	var arrived := 0
-	while true:
+	while Steam.getP2PSessionState(me).get("packets_queued_for_send", 1) != 0:
 		Steam.run_callbacks()
-		# Count without consuming: read everything into a holding list is not
-		# possible, so wait until the queue stops growing.
 		await process_frame
-		var state: Dictionary = Steam.getP2PSessionState(me)
-		if state.get("packets_queued_for_send", 1) == 0:
-			break
 	for i in 20:
 		await process_frame
 		Steam.getAvailableP2PPacketSize(0)
