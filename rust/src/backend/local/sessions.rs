@@ -80,6 +80,13 @@ impl Session {
     }
 }
 
+/// Removes and returns the packets `pred` picks, keeping the others in order.
+fn take_where(queue: &mut VecDeque<Queued>, pred: impl Fn(&Queued) -> bool) -> Vec<Queued> {
+    let (taken, kept): (Vec<Queued>, Vec<Queued>) = queue.drain(..).partition(|p| pred(p));
+    *queue = kept.into();
+    taken
+}
+
 impl SessionTable {
     /// An empty table.
     pub fn new(rules: Rules) -> Self {
@@ -202,15 +209,9 @@ impl SessionTable {
         let Some(session) = self.sessions.remove(&peer) else {
             return false;
         };
-        for packet in &session.held {
-            self.release(packet);
-        }
-        let mut dropped = Vec::new();
+        let mut dropped: Vec<Queued> = session.held.into();
         for queue in self.ready.values_mut() {
-            let (gone, kept): (Vec<Queued>, Vec<Queued>) =
-                queue.drain(..).partition(|p| p.sender == peer);
-            *queue = kept.into();
-            dropped.extend(gone);
+            dropped.extend(take_where(queue, |p| p.sender == peer));
         }
         for packet in &dropped {
             self.release(packet);
@@ -235,18 +236,9 @@ impl SessionTable {
         if session.channels.is_empty() {
             return self.remove(peer);
         }
-        let held: Vec<Queued> = {
-            let (gone, kept): (Vec<Queued>, Vec<Queued>) =
-                session.held.drain(..).partition(|p| p.channel == channel);
-            session.held = kept.into();
-            gone
-        };
-        let mut dropped = held;
+        let mut dropped = take_where(&mut session.held, |p| p.channel == channel);
         if let Some(queue) = self.ready.get_mut(&channel) {
-            let (gone, kept): (Vec<Queued>, Vec<Queued>) =
-                queue.drain(..).partition(|p| p.sender == peer);
-            *queue = kept.into();
-            dropped.extend(gone);
+            dropped.extend(take_where(queue, |p| p.sender == peer));
         }
         for packet in &dropped {
             self.release(packet);
