@@ -21,10 +21,193 @@ func _run() -> void:
 		printerr("bench: init failed: ", init)
 		quit(1)
 		return
+	Steam.p2p_session_request.connect(func(id): Steam.acceptP2PSessionWithUser(id))
 	bench_call_overhead()
 	await bench_batch_read()
+	await bench_two_processes()
 	Steam.steamShutdown()
 	quit(0)
+
+
+const SECONDS := 3.0
+const LATENCY_SAMPLES := 2000
+var base_port := int(OS.get_environment("STEAM_NETWORKING_LOCAL_PORT"))
+var udp_port := base_port + 100
+
+
+## Starts bench/peer.gd as local instance 1 in `role`.
+func start_peer(role: String) -> int:
+	OS.set_environment("STEAM_NETWORKING_LOCAL_ID", "1")
+	var pid := OS.create_process(OS.get_executable_path(), ["--headless", "--path",
+		ProjectSettings.globalize_path("res://"), "--script", "res://peer.gd", "--",
+		"--role=" + role, "--seconds=%f" % (SECONDS + 20.0), "--port=%d" % udp_port])
+	OS.set_environment("STEAM_NETWORKING_LOCAL_ID", "0")
+	return pid
+
+
+## Counts what arrives through the Steam API for SECONDS after the first
+## packet: [packets/s, bytes/s].
+func receive_ours() -> Array:
+	var packets := 0
+	var bytes := 0
+	var start := 0
+	var give_up := Time.get_ticks_msec() + 15000
+	while Time.get_ticks_msec() < give_up:
+		Steam.run_callbacks()
+		var size := Steam.getAvailableP2PPacketSize(0)
+		while size > 0:
+			if start == 0:
+				start = Time.get_ticks_usec()
+				give_up = Time.get_ticks_msec() + int(SECONDS * 1000)
+			bytes += Steam.readP2PPacket(size, 0)["data"].size()
+			packets += 1
+			size = Steam.getAvailableP2PPacketSize(0)
+	var elapsed := maxf((Time.get_ticks_usec() - start) / 1e6, 1e-6)
+	return [packets / elapsed, bytes / elapsed]
+
+
+func receive_udp() -> Array:
+	var udp := PacketPeerUDP.new()
+	udp.bind(udp_port, "127.0.0.1")
+	var pid := start_peer("udp_unreliable")
+	var packets := 0
+	var bytes := 0
+	var start := 0
+	var give_up := Time.get_ticks_msec() + 15000
+	while Time.get_ticks_msec() < give_up:
+		while udp.get_available_packet_count() > 0:
+			if start == 0:
+				start = Time.get_ticks_usec()
+				give_up = Time.get_ticks_msec() + int(SECONDS * 1000)
+			bytes += udp.get_packet().size()
+			packets += 1
+	OS.kill(pid)
+	var elapsed := maxf((Time.get_ticks_usec() - start) / 1e6, 1e-6)
+	return [packets / elapsed, bytes / elapsed]
+
+
+func receive_tcp(role: String, message: int) -> Array:
+	var server := TCPServer.new()
+	server.listen(udp_port, "127.0.0.1")
+	var pid := start_peer(role)
+	var give_up := Time.get_ticks_msec() + 15000
+	while not server.is_connection_available() and Time.get_ticks_msec() < give_up:
+		OS.delay_usec(1000)
+	var conn := server.take_connection()
+	var bytes := 0
+	var start := Time.get_ticks_usec()
+	give_up = Time.get_ticks_msec() + int(SECONDS * 1000)
+	while Time.get_ticks_msec() < give_up and conn:
+		conn.poll()
+		var n := conn.get_available_bytes()
+		if n > 0:
+			bytes += conn.get_data(n)[1].size()
+	OS.kill(pid)
+	server.stop()
+	var elapsed := (Time.get_ticks_usec() - start) / 1e6
+	return [bytes / float(message) / elapsed, bytes / elapsed]
+
+
+func latency_ours() -> Array:
+	var pid := start_peer("ours_echo")
+	var peer := 76561197960265728 + 2
+	var data := PackedByteArray()
+	data.resize(32)
+	var echo := func():
+		var t0 := Time.get_ticks_usec()
+		Steam.sendP2PPacket(peer, data, Steam.P2P_SEND_UNRELIABLE_NO_DELAY, 0)
+		var deadline := Time.get_ticks_msec() + 100
+		while Steam.getAvailableP2PPacketSize(0) == 0 and Time.get_ticks_msec() < deadline:
+			Steam.run_callbacks()
+		if Steam.getAvailableP2PPacketSize(0) == 0:
+			return -1
+		Steam.readP2PPacket(64, 0)
+		return Time.get_ticks_usec() - t0
+	var samples := measure_echo(echo)
+	OS.kill(pid)
+	return samples
+
+
+## Waits until the echo peer answers, then takes LATENCY_SAMPLES round trips
+## after a warm-up; a lost packet is retried, not counted.
+func measure_echo(echo: Callable) -> Array:
+	var up_by := Time.get_ticks_msec() + 15000
+	while echo.call() < 0 and Time.get_ticks_msec() < up_by:
+		pass
+	var samples := []
+	var lost := 0
+	for i in 200 + LATENCY_SAMPLES:
+		var rtt: int = echo.call()
+		if rtt < 0:
+			lost += 1
+			if lost > 50:
+				break
+		elif i >= 200:
+			samples.append(rtt)
+	return samples
+
+
+func latency_udp() -> Array:
+	var udp := PacketPeerUDP.new()
+	udp.bind(udp_port, "127.0.0.1")
+	udp.set_dest_address("127.0.0.1", udp_port + 1)
+	var pid := start_peer("udp_echo")
+	var data := PackedByteArray()
+	data.resize(32)
+	var echo := func():
+		var t0 := Time.get_ticks_usec()
+		udp.put_packet(data)
+		var deadline := Time.get_ticks_msec() + 100
+		while udp.get_available_packet_count() == 0 and Time.get_ticks_msec() < deadline:
+			pass
+		if udp.get_available_packet_count() == 0:
+			return -1
+		udp.get_packet()
+		return Time.get_ticks_usec() - t0
+	var samples := measure_echo(echo)
+	OS.kill(pid)
+	udp.close()
+	return samples
+
+
+func percentile(samples: Array, p: float) -> float:
+	if samples.is_empty():
+		return -1.0
+	var sorted := samples.duplicate()
+	sorted.sort()
+	return sorted[mini(int(sorted.size() * p), sorted.size() - 1)]
+
+
+func bench_two_processes() -> void:
+	var pid := start_peer("ours_unreliable")
+	var ours := receive_ours()
+	OS.kill(pid)
+	var base := receive_udp()
+	row("throughput, 64-byte unreliable, received in GDScript (Steam API vs PacketPeerUDP)",
+		"%.0f packets/s" % ours[0], "%.0f packets/s" % base[0], base[0] / maxf(ours[0], 1), "baseline/ours; target <= 1.25 (0.8x)")
+	pid = start_peer("ours_reliable")
+	ours = receive_ours()
+	OS.kill(pid)
+	base = receive_tcp("tcp_reliable", 1024)
+	row("throughput, 1 KiB reliable (Steam API vs StreamPeerTCP)",
+		"%.0f packets/s" % ours[0], "%.0f packets/s" % base[0], base[0] / maxf(ours[0], 1), "baseline/ours; target <= 1.25")
+	pid = start_peer("ours_bulk")
+	ours = receive_ours()
+	OS.kill(pid)
+	base = receive_tcp("tcp_bulk", 1 << 20)
+	row("bulk, 1 MiB reliable messages (Steam API vs StreamPeerTCP)",
+		"%.1f MB/s" % (ours[1] / 1e6), "%.1f MB/s" % (base[1] / 1e6), base[1] / maxf(ours[1], 1), "baseline/ours; target <= 1.25")
+	# Peer sessions from the throughput runs are gone with their processes.
+	Steam.steamShutdown()
+	Steam.steamInitEx()
+	var ours_rtt := latency_ours()
+	var base_rtt := latency_udp()
+	row("latency, 32-byte round trip, busy-polling: median (Steam API vs PacketPeerUDP)",
+		"%.1f us" % percentile(ours_rtt, 0.5), "%.1f us" % percentile(base_rtt, 0.5),
+		percentile(ours_rtt, 0.5) / maxf(percentile(base_rtt, 0.5), 1), "target <= 1.5 (%d samples)" % ours_rtt.size())
+	row("latency, 32-byte round trip, busy-polling: 99th percentile",
+		"%.1f us" % percentile(ours_rtt, 0.99), "%.1f us" % percentile(base_rtt, 0.99),
+		percentile(ours_rtt, 0.99) / maxf(percentile(base_rtt, 0.99), 1), "")
 
 
 func bench_call_overhead() -> void:
