@@ -26,6 +26,8 @@ pub trait Backend {
     fn available(&mut self, channel: Channel) -> Option<u32>;
 
     /// Takes the next packet on `channel`, truncated to `max_len` bytes.
+    /// Called right after [`Backend::available`] reported that packet (its
+    /// size sets `max_len`), so it need not look for new arrivals again.
     fn read(&mut self, max_len: usize, channel: Channel) -> Option<Packet>;
 
     /// Accepts a session request from `remote`; false if refused.
