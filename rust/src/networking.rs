@@ -159,12 +159,12 @@ impl Networking {
         }
         let channel = Channel::from_gdscript(channel)?;
         let backend = self.backend()?;
+        if backend.available(channel).is_none() {
+            return Ok(0);
+        }
         let mut count = 0;
         while (count as i64) < max_packets {
-            let Some(available) = backend.available(channel) else {
-                break;
-            };
-            let Some(packet) = backend.read(available as usize, channel) else {
+            let Some(packet) = backend.read_queued(channel) else {
                 break;
             };
             each(packet);

@@ -30,6 +30,14 @@ pub trait Backend {
     /// size sets `max_len`), so it need not look for new arrivals again.
     fn read(&mut self, max_len: usize, channel: Channel) -> Option<Packet>;
 
+    /// Takes the next whole packet on `channel`. Batch reads call this after
+    /// one [`Backend::available`], so a backend may skip looking for new
+    /// arrivals here.
+    fn read_queued(&mut self, channel: Channel) -> Option<Packet> {
+        let size = self.available(channel)?;
+        self.read(size as usize, channel)
+    }
+
     /// Accepts a session request from `remote`; false if refused.
     fn accept(&mut self, remote: SteamId) -> bool;
 

@@ -6,6 +6,7 @@
 //! [`wire`], the sockets and threads in [`transport`]; this file joins them.
 
 pub mod config;
+pub mod fair;
 pub mod sessions;
 pub mod transport;
 pub mod wire;
@@ -35,6 +36,9 @@ pub struct LocalBackend {
     transport: Transport,
     /// Non-local ids already warned about, so the log says it once.
     warned: HashSet<SteamId>,
+    /// Peers whose send queue refused a packet and has not drained below
+    /// half since: a game retrying every frame gets one warning, not thousands.
+    full: HashSet<SteamId>,
 }
 
 impl LocalBackend {
@@ -83,6 +87,7 @@ impl LocalBackend {
             table: SessionTable::new(rules),
             transport,
             warned: HashSet::new(),
+            full: HashSet::new(),
         })
     }
 
@@ -116,10 +121,12 @@ impl LocalBackend {
     fn refused(&mut self, to: SteamId, why: SendRefused) -> bool {
         match why {
             SendRefused::QueueFull => {
-                log::warn!(
-                    "local backend: send queue to {to} is full ({} bytes unsent); packet refused",
-                    transport::SEND_QUEUE_BUDGET
-                );
+                if self.full.insert(to) {
+                    log::warn!(
+                        "local backend: send queue to {to} is full ({} bytes unsent); packets are refused until it drains",
+                        transport::SEND_QUEUE_BUDGET
+                    );
+                }
                 false
             }
             SendRefused::NotLocal => {
@@ -152,7 +159,16 @@ impl Backend for LocalBackend {
             self.transport.send_unreliable(to, channel, data)
         };
         match sent {
-            Ok(()) => true,
+            Ok(()) => {
+                // Warn again only after the queue has really drained, not
+                // whenever a full queue took one more packet.
+                if !self.full.is_empty()
+                    && self.transport.send_queue(to).0 < transport::SEND_QUEUE_BUDGET / 2
+                {
+                    self.full.remove(&to);
+                }
+                true
+            }
             Err(why) => self.refused(to, why),
         }
     }
@@ -165,6 +181,13 @@ impl Backend for LocalBackend {
     fn read(&mut self, max_len: usize, channel: Channel) -> Option<Packet> {
         // `available` just pumped; a second pump per packet was pure cost.
         let packet = self.table.read(channel, max_len);
+        self.give_back();
+        packet
+    }
+
+    fn read_queued(&mut self, channel: Channel) -> Option<Packet> {
+        let size = self.table.available(channel)?;
+        let packet = self.table.read(channel, size as usize);
         self.give_back();
         packet
     }

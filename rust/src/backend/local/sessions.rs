@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
+use super::fair::FairQueue;
 use crate::p2p::{Channel, Event, Packet, SessionError, SteamId};
 
 /// How the table's bounds and timers are set.
@@ -59,8 +60,9 @@ pub struct Released {
 pub struct SessionTable {
     rules: Rules,
     sessions: HashMap<SteamId, Session>,
-    /// Readable packets per channel, in arrival order.
-    ready: HashMap<Channel, VecDeque<Queued>>,
+    /// Readable packets per channel: each sender's in arrival order, the
+    /// senders in turn (so no peer's flood starves another).
+    ready: HashMap<Channel, FairQueue<Queued>>,
     /// Unreliable bytes per peer, held or ready (bounded by `rules`).
     unreliable_bytes: HashMap<SteamId, usize>,
     events: Vec<Event>,
@@ -130,7 +132,7 @@ impl SessionTable {
             reliable,
         };
         if session.accepted {
-            self.ready.entry(channel).or_default().push_back(packet);
+            self.ready.entry(channel).or_default().push(sender, packet);
         } else {
             session.held.push_back(packet);
             session.sent_since_request = true;
@@ -163,7 +165,7 @@ impl SessionTable {
                 self.ready
                     .entry(packet.channel)
                     .or_default()
-                    .push_back(packet);
+                    .push(peer, packet);
             }
         }
     }
@@ -211,7 +213,7 @@ impl SessionTable {
         };
         let mut dropped: Vec<Queued> = session.held.into();
         for queue in self.ready.values_mut() {
-            dropped.extend(take_where(queue, |p| p.sender == peer));
+            dropped.extend(queue.take_sender(peer));
         }
         for packet in &dropped {
             self.release(packet);
@@ -238,7 +240,7 @@ impl SessionTable {
         }
         let mut dropped = take_where(&mut session.held, |p| p.channel == channel);
         if let Some(queue) = self.ready.get_mut(&channel) {
-            dropped.extend(take_where(queue, |p| p.sender == peer));
+            dropped.extend(queue.take_sender(peer));
         }
         for packet in &dropped {
             self.release(packet);
@@ -256,7 +258,7 @@ impl SessionTable {
 
     /// Takes the next packet on `channel`, truncated to `max_len` bytes.
     pub fn read(&mut self, channel: Channel, max_len: usize) -> Option<Packet> {
-        let packet = self.ready.get_mut(&channel)?.pop_front()?;
+        let packet = self.ready.get_mut(&channel)?.pop()?;
         self.release(&packet);
         let Queued {
             sender, mut data, ..
@@ -471,6 +473,22 @@ mod tests {
             vec![Event::ConnectFail(id(1), SessionError::Timeout as u8)]
         );
         assert!(!table.has_session(id(1)));
+    }
+
+    #[test]
+    fn a_flooding_peer_does_not_starve_another() {
+        let t0 = Instant::now();
+        let mut table = SessionTable::new(RULES);
+        table.accept(t0, id(1));
+        table.accept(t0, id(2));
+        for _ in 0..1000 {
+            table.on_packet(t0, id(1), ch(0), vec![1; 100], true);
+        }
+        table.on_packet(t0, id(2), ch(0), b"late".to_vec(), true);
+        let senders: Vec<SteamId> = (0..3)
+            .map(|_| table.read(ch(0), 100).unwrap().sender)
+            .collect();
+        assert_eq!(senders, vec![id(1), id(2), id(1)]);
     }
 
     #[test]

@@ -142,6 +142,9 @@ pub struct Transport {
     shared: Arc<Shared>,
     rx: Receiver<Inbound>,
     writers: HashMap<SteamId, Writer>,
+    /// The main thread's copies of `Shared::credits` entries (which are
+    /// never removed), so a read does not take the shared lock.
+    credits: HashMap<SteamId, Arc<Credit>>,
 }
 
 impl Transport {
@@ -170,6 +173,7 @@ impl Transport {
             shared,
             rx,
             writers: HashMap::new(),
+            credits: HashMap::new(),
         })
     }
 
@@ -191,8 +195,12 @@ impl Transport {
     }
 
     /// Returns read or dropped reliable bytes to `sender`'s reader budget.
-    pub fn give_back(&self, sender: SteamId, bytes: usize) {
-        let credit = self.shared.credit(sender);
+    pub fn give_back(&mut self, sender: SteamId, bytes: usize) {
+        let shared = &self.shared;
+        let credit = self
+            .credits
+            .entry(sender)
+            .or_insert_with(|| shared.credit(sender));
         let before = credit.bytes.fetch_sub(bytes, Ordering::AcqRel);
         if before > RELIABLE_INBOUND_BUDGET && before - bytes <= RELIABLE_INBOUND_BUDGET {
             for reader in lock(&credit.readers).iter() {
