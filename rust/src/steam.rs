@@ -24,6 +24,7 @@ pub struct Steam {
     net: Networking,
     /// Whether `run_callbacks` is connected to the tree's `process_frame`.
     embedded: bool,
+    keys: PacketKeys,
     base: Base<Object>,
 }
 
@@ -38,12 +39,32 @@ fn or_report<T>(call: &str, result: Result<T, InputError>, fallback: T) -> T {
     })
 }
 
-fn packet_to_dict(packet: Packet) -> VarDictionary {
-    let id = packet.sender.to_gdscript();
-    vdict! {
-        "data" => &PackedByteArray::from(packet.data.as_slice()),
-        "steam_id_remote" => id,
-        "remote_steam_id" => id,
+/// The keys of a packet dictionary, made once per singleton: making three
+/// Strings per packet was a large part of what a read cost.
+struct PacketKeys {
+    data: Variant,
+    steam_id_remote: Variant,
+    remote_steam_id: Variant,
+}
+
+impl Default for PacketKeys {
+    fn default() -> Self {
+        Self {
+            data: "data".to_variant(),
+            steam_id_remote: "steam_id_remote".to_variant(),
+            remote_steam_id: "remote_steam_id".to_variant(),
+        }
+    }
+}
+
+impl PacketKeys {
+    fn dict(&self, packet: Packet) -> VarDictionary {
+        let id = packet.sender.to_gdscript();
+        let mut dict = VarDictionary::new();
+        dict.set(&self.data, &PackedByteArray::from(packet.data.as_slice()));
+        dict.set(&self.steam_id_remote, id);
+        dict.set(&self.remote_steam_id, id);
+        dict
     }
 }
 
@@ -304,7 +325,7 @@ impl Steam {
     #[func(rename = readP2PPacket)]
     fn read_p2p_packet(&mut self, packet: i64, #[opt(default = 0)] channel: i64) -> VarDictionary {
         or_report("readP2PPacket", self.net.read(packet, channel), None)
-            .map_or_else(VarDictionary::new, packet_to_dict)
+            .map_or_else(VarDictionary::new, |packet| self.keys.dict(packet))
     }
 
     /// Reads up to `max_packets` waiting packets from `channel` in one call and
@@ -315,8 +336,9 @@ impl Steam {
     #[func(rename = readP2PPackets)]
     fn read_p2p_packets(&mut self, max_packets: i64, #[opt(default = 0)] channel: i64) -> VarArray {
         let mut packets = VarArray::new();
+        let keys = &self.keys;
         let read = self.net.read_many(max_packets, channel, |packet| {
-            packets.push(&packet_to_dict(packet).to_variant())
+            packets.push(&keys.dict(packet).to_variant())
         });
         or_report("readP2PPackets", read, 0);
         packets
