@@ -4,6 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use std::collections::HashMap;
+
+use steam_networking::backend::local::stream::FrameReader;
 use steam_networking::backend::local::wire::{self, Datagram, Frame};
 
 fuzz_target!(|data: &[u8]| {
@@ -16,9 +19,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(Frame::Data(d)) = wire::decode_frame(data) {
         assert_eq!(&wire::encode_frame(d.sender, d.channel, d.payload)[4..], data);
     }
-    let mut stream = std::io::Cursor::new(data);
-    let mut body = Vec::new();
-    while let Ok(true) = wire::read_frame(&mut stream, &mut body) {
-        let _ = wire::decode_frame(&body);
-    }
+    let _ = wire::decode_data_header(data);
+    // The main thread's stream reader, fed the bytes as one connection.
+    let mut reader = FrameReader::new(std::io::Cursor::new(data), "fuzz".into());
+    let mut unread = HashMap::new();
+    reader.poll(&mut unread, &mut |_, _, payload| assert!(!payload.is_empty()));
 });

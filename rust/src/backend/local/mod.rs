@@ -8,6 +8,7 @@
 pub mod config;
 pub mod fair;
 pub mod sessions;
+pub mod stream;
 pub mod transport;
 pub mod wire;
 
@@ -27,6 +28,12 @@ use transport::{SendRefused, Transport};
 const REQUEST_REPEAT: Duration = Duration::from_secs(1);
 /// Unreliable bytes per peer that may wait unread (held or ready).
 const UNRELIABLE_BUDGET: usize = 256 * 1024;
+/// Calls closer together than this read the sockets once.
+const SOCKET_LOOK_GAP: Duration = Duration::from_micros(1);
+/// The same for `run_callbacks`.
+const CALLBACK_LOOK_GAP: Duration = Duration::from_millis(1);
+/// How often `run_callbacks` checks timers and liveness.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_millis(5);
 
 /// A running local-backend instance.
 pub struct LocalBackend {
@@ -39,6 +46,9 @@ pub struct LocalBackend {
     /// Peers whose send queue refused a packet and has not drained below
     /// half since: a game retrying every frame gets one warning, not thousands.
     full: HashSet<SteamId>,
+    /// When the sockets were last read.
+    last_look: Instant,
+    last_housekeeping: Instant,
 }
 
 impl LocalBackend {
@@ -88,14 +98,23 @@ impl LocalBackend {
             transport,
             warned: HashSet::new(),
             full: HashSet::new(),
+            last_look: Instant::now(),
+            last_housekeeping: Instant::now(),
         })
     }
 
-    /// Files what the workers received and returns freed budget to them.
-    fn pump(&mut self) {
+    /// Files what arrived and returns freed budget; returns the time it used.
+    /// The sockets are read only if the last read is `gap` old: calls in
+    /// quick succession (a loop over channels, a busy poll) share one look,
+    /// which costs a system call per socket.
+    fn pump(&mut self, gap: Duration) -> Instant {
         let now = Instant::now();
+        let look = now.duration_since(self.last_look) >= gap;
+        if look {
+            self.last_look = now;
+        }
         let table = &mut self.table;
-        self.transport.drain(|inbound| match inbound {
+        self.transport.drain(look, |inbound| match inbound {
             transport::Inbound::Packet {
                 sender,
                 channel,
@@ -108,6 +127,7 @@ impl LocalBackend {
             transport::Inbound::Unreachable(peer) => table.fail(peer, SessionError::Timeout),
         });
         self.give_back();
+        now
     }
 
     fn give_back(&mut self) {
@@ -151,7 +171,8 @@ impl Backend for LocalBackend {
     }
 
     fn send(&mut self, to: SteamId, data: &[u8], send_type: SendType, channel: Channel) -> bool {
-        self.pump();
+        // No pump: sending depends on nothing that arrived, and a game that
+        // sends in a loop should not read the sockets once per packet.
         self.table.on_send(Instant::now(), to, channel);
         let sent = if send_type.is_reliable() {
             self.transport.send_reliable(to, channel, data)
@@ -174,7 +195,7 @@ impl Backend for LocalBackend {
     }
 
     fn available(&mut self, channel: Channel) -> Option<u32> {
-        self.pump();
+        self.pump(SOCKET_LOOK_GAP);
         self.table.available(channel)
     }
 
@@ -193,7 +214,7 @@ impl Backend for LocalBackend {
     }
 
     fn accept(&mut self, remote: SteamId) -> bool {
-        self.pump();
+        self.pump(SOCKET_LOOK_GAP);
         self.table.accept(Instant::now(), remote);
         // Accepting opens our side of the connection, as Steam's would.
         if let Err(why) = self.transport.connect(remote) {
@@ -203,7 +224,7 @@ impl Backend for LocalBackend {
     }
 
     fn close_session(&mut self, remote: SteamId) -> bool {
-        self.pump();
+        self.pump(SOCKET_LOOK_GAP);
         let closed = self.table.close_session(remote);
         self.transport.disconnect(remote);
         self.give_back();
@@ -211,7 +232,7 @@ impl Backend for LocalBackend {
     }
 
     fn close_channel(&mut self, remote: SteamId, channel: Channel) -> bool {
-        self.pump();
+        self.pump(SOCKET_LOOK_GAP);
         let closed = self.table.close_channel(remote, channel);
         if closed && !self.table.has_session(remote) {
             self.transport.disconnect(remote);
@@ -221,7 +242,7 @@ impl Backend for LocalBackend {
     }
 
     fn session_state(&mut self, remote: SteamId) -> Option<SessionState> {
-        self.pump();
+        self.pump(SOCKET_LOOK_GAP);
         if !self.table.has_session(remote) {
             return None;
         }
@@ -247,14 +268,21 @@ impl Backend for LocalBackend {
     }
 
     fn poll(&mut self, events: &mut Vec<Event>) {
-        self.pump();
-        self.table.tick(Instant::now());
-        // Sessions that timed out or failed drop their connections too.
-        let table = &self.table;
-        self.transport
-            .disconnect_unless(|peer| table.has_session(peer));
-        self.transport.watch(self.table.peers());
-        self.give_back();
+        // Events need no fresher data than once per frame; a game that also
+        // polls for packets keeps the sockets read anyway.
+        let now = self.pump(CALLBACK_LOOK_GAP);
+        // Timers and liveness need no finer steps, and a game that calls
+        // run_callbacks in a busy loop should not redo them every time.
+        if now.duration_since(self.last_housekeeping) >= HOUSEKEEPING_EVERY {
+            self.last_housekeeping = now;
+            self.table.tick(now);
+            // Sessions that timed out or failed drop their connections too.
+            let table = &self.table;
+            self.transport
+                .disconnect_unless(|peer| table.has_session(peer));
+            self.transport.watch(self.table.peers());
+            self.give_back();
+        }
         self.table.take_events(events);
     }
 }

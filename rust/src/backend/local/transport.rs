@@ -1,27 +1,35 @@
 //! The local backend's sockets and worker threads. Reliable packets travel
 //! over one TCP connection per direction (the kernel gives ordering, no loss
 //! and no corruption); unreliable packets and liveness pings over UDP. All
-//! sockets are bound to 127.0.0.1. Workers never call into Godot: they hand
-//! everything to the main thread through a channel.
+//! sockets are bound to 127.0.0.1.
+//!
+//! Receiving happens on the main thread, without blocking, whenever the game
+//! calls in: a game that polls in a loop then pays no thread hop and wakes no
+//! other thread per packet. A UDP worker reads datagrams (and answers pings)
+//! only while the main thread is not calling in, and forwards them through a
+//! channel; TCP data simply waits in the kernel. Sending reliable data and
+//! accepting and making connections run on worker threads. Workers never
+//! call into Godot.
 //!
 //! Bounds: per peer, at most `RELIABLE_INBOUND_BUDGET` received reliable
-//! bytes wait unread (the reader then stops reading, so TCP pushes back on the
-//! sender) and at most `SEND_QUEUE_BUDGET` bytes wait to be sent (then
+//! bytes wait unread (the connection is then not read, so TCP pushes back on
+//! the sender) and at most `SEND_QUEUE_BUDGET` bytes wait to be sent (then
 //! `sendP2PPacket` returns false); at most `UDP_INBOUND_BUDGET` datagram bytes
 //! wait in the channel (then datagrams are dropped).
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufWriter, ErrorKind, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::{self, JoinHandle, Thread};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
 use super::config::LocalConfig;
-use super::wire::{self, Datagram, Frame, WireError, read_frame};
+use super::stream::{FrameReader, Status};
+use super::wire::{self, Datagram, WireError};
 use crate::p2p::{Channel, SteamId};
 
 /// Unread reliable bytes per peer before its connection stops being read.
@@ -30,6 +38,12 @@ pub const RELIABLE_INBOUND_BUDGET: usize = 8 * 1024 * 1024;
 pub const SEND_QUEUE_BUDGET: usize = 16 * 1024 * 1024;
 /// Datagram bytes waiting for the main thread before new ones are dropped.
 pub const UDP_INBOUND_BUDGET: usize = 2 * 1024 * 1024;
+/// Datagrams read per pass, so a flood cannot keep one call busy forever.
+const DATAGRAMS_PER_PASS: usize = 4096;
+/// How soon the UDP worker looks again after finding traffic, and at most
+/// when it found none: the delay of a pong or a forwarded datagram while the
+/// game is not calling in.
+const UDP_WORKER_WAIT: (Duration, Duration) = (Duration::from_millis(1), Duration::from_millis(10));
 
 /// What workers report to the main thread.
 #[derive(Debug)]
@@ -60,23 +74,29 @@ pub enum SendRefused {
     QueueFull,
 }
 
-/// A reader's unread-byte count, and the reader to wake when it drops.
-#[derive(Default)]
-struct Credit {
-    bytes: AtomicUsize,
-    readers: Mutex<Vec<Thread>>,
+/// What workers hand to the main thread.
+enum FromWorker {
+    Inbound(Inbound),
+    /// An accepted connection, read from now on by the main thread.
+    Connection(TcpStream),
 }
 
 /// State the workers share with the main thread.
 struct Shared {
     me: SteamId,
     config: LocalConfig,
-    tx: Sender<Inbound>,
+    tx: Sender<FromWorker>,
     stop: AtomicBool,
+    /// Non-blocking: every reader polls it.
     udp: UdpSocket,
     udp_inbound: AtomicUsize,
-    credits: Mutex<HashMap<SteamId, Arc<Credit>>>,
-    /// Clones of every connection, shut down at stop to unblock their threads.
+    /// Held by whoever reads `udp`, so that datagrams the worker forwarded
+    /// are filed before any the main thread reads after them.
+    udp_reader: Mutex<()>,
+    /// Counts the main thread's pumps; while it moves, the UDP worker leaves
+    /// the socket to the main thread.
+    pumps: AtomicU64,
+    /// Clones of outbound connections, shut down at stop to unblock writers.
     streams: Mutex<Vec<TcpStream>>,
     /// Peers to ping.
     watched: Mutex<HashSet<SteamId>>,
@@ -90,7 +110,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Logs dropped input, without letting a flood of garbage flood the log.
-fn log_dropped(what: &str, from: impl std::fmt::Display, err: &WireError) {
+pub(super) fn log_dropped(what: &str, from: impl std::fmt::Display, err: &WireError) {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let n = COUNT.fetch_add(1, Ordering::Relaxed);
     if n < 20 || n.is_power_of_two() {
@@ -104,10 +124,6 @@ fn log_dropped(what: &str, from: impl std::fmt::Display, err: &WireError) {
 impl Shared {
     fn stopping(&self) -> bool {
         self.stop.load(Ordering::Acquire)
-    }
-
-    fn credit(&self, peer: SteamId) -> Arc<Credit> {
-        lock(&self.credits).entry(peer).or_default().clone()
     }
 
     fn spawn(self: &Arc<Self>, name: String, work: impl FnOnce(Arc<Shared>) + Send + 'static) {
@@ -140,11 +156,13 @@ struct Writer {
 /// The sockets and workers of one local instance.
 pub struct Transport {
     shared: Arc<Shared>,
-    rx: Receiver<Inbound>,
+    rx: Receiver<FromWorker>,
     writers: HashMap<SteamId, Writer>,
-    /// The main thread's copies of `Shared::credits` entries (which are
-    /// never removed), so a read does not take the shared lock.
-    credits: HashMap<SteamId, Arc<Credit>>,
+    /// Accepted connections, read on the main thread.
+    incoming: Vec<FrameReader<TcpStream>>,
+    /// Reliable bytes per peer handed over and not yet read by the game.
+    unread: HashMap<SteamId, usize>,
+    datagram: Box<[u8]>,
 }
 
 impl Transport {
@@ -153,6 +171,7 @@ impl Transport {
         let addr = config.addr(slot);
         let listener = TcpListener::bind(addr)?;
         let udp = UdpSocket::bind(addr)?;
+        udp.set_nonblocking(true)?;
         let (tx, rx) = crossbeam_channel::unbounded();
         let shared = Arc::new(Shared {
             me: LocalConfig::steam_id(slot),
@@ -161,51 +180,89 @@ impl Transport {
             stop: AtomicBool::new(false),
             udp,
             udp_inbound: AtomicUsize::new(0),
-            credits: Mutex::default(),
+            udp_reader: Mutex::default(),
+            pumps: AtomicU64::new(0),
             streams: Mutex::default(),
             watched: Mutex::default(),
             threads: Mutex::default(),
         });
         shared.spawn("p2p-accept".into(), move |s| accept_loop(&s, listener));
         shared.spawn("p2p-udp".into(), |s| udp_loop(&s));
-        shared.spawn("p2p-heartbeat".into(), |s| heartbeat_loop(&s));
         Ok(Self {
             shared,
             rx,
             writers: HashMap::new(),
-            credits: HashMap::new(),
+            incoming: Vec::new(),
+            unread: HashMap::new(),
+            datagram: vec![0; wire::MAX_DATAGRAM + 1].into_boxed_slice(),
         })
     }
 
     /// Hands every report from the workers to `handle`, oldest first.
-    pub fn drain(&self, mut handle: impl FnMut(Inbound)) {
-        while let Ok(inbound) = self.rx.try_recv() {
-            if let Inbound::Packet {
-                reliable: false,
-                data,
-                ..
-            } = &inbound
-            {
-                self.shared
-                    .udp_inbound
-                    .fetch_sub(data.len(), Ordering::AcqRel);
+    /// Hands everything that arrived to `handle`, each peer's packets in
+    /// order: what the workers forwarded, then (if `look`) what the sockets
+    /// hold now.
+    pub fn drain(&mut self, look: bool, mut handle: impl FnMut(Inbound)) {
+        let shared = &*self.shared;
+        shared.pumps.fetch_add(1, Ordering::Relaxed);
+        // Taken before the channel is emptied: whatever the worker forwarded
+        // while it held the socket is then already in the channel.
+        let udp_guard = match look.then(|| shared.udp_reader.try_lock()) {
+            Some(Ok(guard)) => Some(guard),
+            Some(Err(TryLockError::Poisoned(poisoned))) => Some(poisoned.into_inner()),
+            Some(Err(TryLockError::WouldBlock)) | None => None,
+        };
+        while let Ok(message) = self.rx.try_recv() {
+            match message {
+                FromWorker::Inbound(inbound) => {
+                    if let Inbound::Packet {
+                        reliable: false,
+                        data,
+                        ..
+                    } = &inbound
+                    {
+                        shared.udp_inbound.fetch_sub(data.len(), Ordering::AcqRel);
+                    }
+                    handle(inbound);
+                }
+                FromWorker::Connection(stream) => {
+                    let from = stream
+                        .peer_addr()
+                        .map_or_else(|_| "?".to_string(), |a| a.to_string());
+                    match stream.set_nonblocking(true) {
+                        Ok(()) => self.incoming.push(FrameReader::new(stream, from)),
+                        Err(err) => {
+                            log::warn!("local backend: connection from {from} dropped: {err}")
+                        }
+                    }
+                }
             }
-            handle(inbound);
         }
+        if udp_guard.is_some() {
+            receive_datagrams(shared, &mut self.datagram, &mut handle);
+        }
+        drop(udp_guard);
+        if !look {
+            return;
+        }
+        let unread = &mut self.unread;
+        self.incoming.retain_mut(|reader| {
+            let status = reader.poll(unread, &mut |sender, channel, data| {
+                handle(Inbound::Packet {
+                    sender,
+                    channel,
+                    data,
+                    reliable: true,
+                });
+            });
+            status == Status::Open
+        });
     }
 
-    /// Returns read or dropped reliable bytes to `sender`'s reader budget.
+    /// Returns read or dropped reliable bytes to `sender`'s budget.
     pub fn give_back(&mut self, sender: SteamId, bytes: usize) {
-        let shared = &self.shared;
-        let credit = self
-            .credits
-            .entry(sender)
-            .or_insert_with(|| shared.credit(sender));
-        let before = credit.bytes.fetch_sub(bytes, Ordering::AcqRel);
-        if before > RELIABLE_INBOUND_BUDGET && before - bytes <= RELIABLE_INBOUND_BUDGET {
-            for reader in lock(&credit.readers).iter() {
-                reader.unpark();
-            }
+        if let Some(unread) = self.unread.get_mut(&sender) {
+            *unread = unread.saturating_sub(bytes);
         }
     }
 
@@ -331,20 +388,15 @@ impl Drop for Transport {
         let shared = &self.shared;
         shared.stop.store(true, Ordering::Release);
         self.writers.clear();
+        self.incoming.clear();
         for stream in lock(&shared.streams).drain(..) {
             let _ = stream.shutdown(Shutdown::Both);
         }
-        // Wake the blocking accept and receive calls so their threads see `stop`.
+        // Wake the blocking accept so its thread sees `stop`.
         let own = shared
             .config
             .addr(LocalConfig::slot_of(shared.me).unwrap_or(0));
         let _ = TcpStream::connect_timeout(&own, Duration::from_millis(200));
-        let _ = shared.udp.send_to(&[0], own);
-        for credit in lock(&shared.credits).values() {
-            for reader in lock(&credit.readers).iter() {
-                reader.unpark();
-            }
-        }
         // Joined so that the ports are free when this returns: a new init may
         // bind the same slot at once. Unparked so that sleepers notice `stop`.
         loop {
@@ -353,6 +405,12 @@ impl Drop for Transport {
             };
             handle.thread().unpark();
             let _ = handle.join();
+        }
+        // Connections accepted after the main thread's last pump.
+        while let Ok(message) = self.rx.try_recv() {
+            if let FromWorker::Connection(stream) = message {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
         }
     }
 }
@@ -363,88 +421,25 @@ fn accept_loop(shared: &Arc<Shared>, listener: TcpListener) {
             break;
         }
         let Ok(stream) = stream else { continue };
-        shared.track(&stream);
-        shared.spawn("p2p-read".into(), move |s| read_loop(&s, stream));
-    }
-}
-
-fn read_loop(shared: &Arc<Shared>, stream: TcpStream) {
-    let from = stream
-        .peer_addr()
-        .map_or_else(|_| "?".to_string(), |a| a.to_string());
-    let mut reader = BufReader::with_capacity(64 * 1024, stream);
-    let mut body = Vec::new();
-    let peer = match read_frame(&mut reader, &mut body) {
-        Ok(true) => match wire::decode_frame(&body) {
-            Ok(Frame::Hello(peer)) => peer,
-            Ok(Frame::Data(_)) => {
-                return log::warn!(
-                    "local backend: connection from {from} did not start with HELLO"
-                );
-            }
-            Err(err) => return log_dropped("connection", &from, &err),
-        },
-        Ok(false) => return,
-        Err(err) => return log::warn!("local backend: connection from {from} dropped: {err}"),
-    };
-    let credit = shared.credit(peer);
-    lock(&credit.readers).push(thread::current());
-    while !shared.stopping() {
-        // Flow control: stop reading while this peer has too much unread.
-        if credit.bytes.load(Ordering::Acquire) > RELIABLE_INBOUND_BUDGET {
-            thread::park_timeout(Duration::from_millis(50));
-            continue;
-        }
-        match read_frame(&mut reader, &mut body) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(err) => {
-                log::warn!("local backend: connection from {peer} dropped: {err}");
-                break;
-            }
-        }
-        let data = match wire::decode_frame(&body) {
-            Ok(Frame::Data(d)) if d.sender != peer => {
-                let err = WireError::WrongSender {
-                    claimed: d.sender.raw(),
-                    expected: peer.raw(),
-                };
-                log_dropped("frame", peer, &err);
-                continue;
-            }
-            Ok(Frame::Data(d)) => d,
-            Ok(Frame::Hello(_)) => {
-                log_dropped("frame", peer, &WireError::BadKind(1));
-                continue;
-            }
-            Err(err) => {
-                log_dropped("frame", peer, &err);
-                continue;
-            }
-        };
-        credit.bytes.fetch_add(data.payload.len(), Ordering::AcqRel);
-        let packet = Inbound::Packet {
-            sender: peer,
-            channel: data.channel,
-            data: data.payload.to_vec(),
-            reliable: true,
-        };
-        if shared.tx.send(packet).is_err() {
+        if shared.tx.send(FromWorker::Connection(stream)).is_err() {
             break;
         }
     }
-    lock(&credit.readers).retain(|t| t.id() != thread::current().id());
 }
 
-fn udp_loop(shared: &Arc<Shared>) {
-    let mut buf = vec![0u8; wire::MAX_DATAGRAM + 1];
-    while !shared.stopping() {
-        let Ok((len, src)) = shared.udp.recv_from(&mut buf) else {
-            continue;
+/// Reads up to `DATAGRAMS_PER_PASS` waiting datagrams, answers pings, and
+/// hands packets and pongs to `handle`. Returns how many datagrams it read.
+fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(Inbound)) -> usize {
+    let mut count = 0;
+    while count < DATAGRAMS_PER_PASS {
+        let (len, src) = match shared.udp.recv_from(buf) {
+            Ok(received) => received,
+            Err(err) if err.kind() == ErrorKind::Interrupted => continue,
+            // WouldBlock: nothing more. Anything else (an ICMP error report)
+            // concerns a datagram already gone; the next pass carries on.
+            Err(_) => break,
         };
-        if shared.stopping() {
-            break;
-        }
+        count += 1;
         let datagram = match wire::decode_datagram(&buf[..len]) {
             Ok(d) => d,
             Err(err) => {
@@ -465,48 +460,75 @@ fn udp_loop(shared: &Arc<Shared>) {
             log_dropped("datagram", src, &err);
             continue;
         }
-        let inbound = match datagram {
-            Datagram::Data(d) => {
-                if shared.udp_inbound.load(Ordering::Acquire) + d.payload.len() > UDP_INBOUND_BUDGET
-                {
-                    continue;
-                }
-                shared
-                    .udp_inbound
-                    .fetch_add(d.payload.len(), Ordering::AcqRel);
-                Inbound::Packet {
-                    sender,
-                    channel: d.channel,
-                    data: d.payload.to_vec(),
-                    reliable: false,
-                }
-            }
+        match datagram {
+            Datagram::Data(d) => handle(Inbound::Packet {
+                sender,
+                channel: d.channel,
+                data: d.payload.to_vec(),
+                reliable: false,
+            }),
             Datagram::Ping(_) => {
                 let _ = shared
                     .udp
                     .send_to(&wire::encode_liveness(shared.me, true), src);
-                continue;
             }
-            Datagram::Pong(_) => Inbound::Alive(sender),
-        };
-        if shared.tx.send(inbound).is_err() {
-            break;
+            Datagram::Pong(_) => handle(Inbound::Alive(sender)),
         }
     }
+    count
 }
 
-fn heartbeat_loop(shared: &Arc<Shared>) {
-    let interval =
+/// Pings watched peers, and reads the UDP socket while the main thread is
+/// not calling in (so pings are answered and the kernel buffer does not
+/// overflow between frames), forwarding what it reads.
+fn udp_loop(shared: &Arc<Shared>) {
+    let ping_every =
         (shared.config.timeout / 5).clamp(Duration::from_millis(50), Duration::from_secs(1));
     let ping = wire::encode_liveness(shared.me, false);
+    let mut next_ping = Instant::now();
+    let mut buf = vec![0u8; wire::MAX_DATAGRAM + 1];
+    let mut seen = shared.pumps.load(Ordering::Relaxed);
+    let (min_wait, max_wait) = UDP_WORKER_WAIT;
+    let mut wait = min_wait;
+    let mut forward = |inbound: Inbound| {
+        if let Inbound::Packet { data, .. } = &inbound {
+            let len = data.len();
+            if shared.udp_inbound.load(Ordering::Acquire) + len > UDP_INBOUND_BUDGET {
+                return;
+            }
+            shared.udp_inbound.fetch_add(len, Ordering::AcqRel);
+        }
+        let _ = shared.tx.send(FromWorker::Inbound(inbound));
+    };
     while !shared.stopping() {
-        let peers: Vec<SteamId> = lock(&shared.watched).iter().copied().collect();
-        for peer in peers {
-            if let Some(slot) = LocalConfig::slot_of(peer) {
-                let _ = shared.udp.send_to(&ping, shared.config.addr(slot));
+        thread::park_timeout(wait);
+        if shared.stopping() {
+            break;
+        }
+        if Instant::now() >= next_ping {
+            next_ping = Instant::now() + ping_every;
+            let peers: Vec<SteamId> = lock(&shared.watched).iter().copied().collect();
+            for peer in peers {
+                if let Some(slot) = LocalConfig::slot_of(peer) {
+                    let _ = shared.udp.send_to(&ping, shared.config.addr(slot));
+                }
             }
         }
-        thread::park_timeout(interval);
+        let pumps = shared.pumps.load(Ordering::Relaxed);
+        if pumps != seen {
+            seen = pumps;
+            wait = min_wait;
+            continue;
+        }
+        let Ok(_reading) = shared.udp_reader.try_lock() else {
+            continue;
+        };
+        let read = receive_datagrams(shared, &mut buf, &mut forward);
+        wait = if read > 0 {
+            min_wait
+        } else {
+            (wait * 2).min(max_wait)
+        };
     }
 }
 
@@ -530,7 +552,9 @@ impl WriteJob {
             }
             self.connected.store(false, Ordering::Release);
         } else if !shared.stopping() {
-            let _ = shared.tx.send(Inbound::Unreachable(self.peer));
+            let _ = shared
+                .tx
+                .send(FromWorker::Inbound(Inbound::Unreachable(self.peer)));
         }
         self.running.store(false, Ordering::Release);
     }

@@ -7,8 +7,6 @@
 //! UDP (unreliable and liveness) datagram: `[u32 MAGIC][u8 VERSION][u8 kind]
 //! [u64 sender]`, then for `DATA` `[i32 channel][payload]`.
 
-use std::io::{ErrorKind, Read};
-
 use bytes::{Buf, BufMut};
 use thiserror::Error;
 
@@ -140,22 +138,19 @@ pub fn frame_body_len(header: [u8; 4]) -> Result<usize, WireError> {
     }
 }
 
-/// Reads one frame's body from a stream into `body`; `Ok(false)` at a clean
-/// end of stream. An error means the stream is unusable: a bad length cannot
-/// be skipped, because the framing is lost.
-pub fn read_frame(reader: &mut impl Read, body: &mut Vec<u8>) -> Result<bool, String> {
-    let mut header = [0u8; 4];
-    match reader.read_exact(&mut header) {
-        Ok(()) => {}
-        Err(e) if e.kind() == ErrorKind::UnexpectedEof => return Ok(false),
-        Err(e) => return Err(e.to_string()),
+/// Checks the first `DATA_HEADER` bytes of a DATA frame body whose payload
+/// is still on its way: its sender and channel.
+pub fn decode_data_header(mut head: &[u8]) -> Result<(SteamId, Channel), WireError> {
+    need(head, DATA_HEADER)?;
+    match head.get_u8() {
+        KIND_DATA => {}
+        kind => return Err(WireError::BadKind(kind)),
     }
-    let len = frame_body_len(header).map_err(|e| e.to_string())?;
-    body.resize(len, 0);
-    reader
-        .read_exact(body)
-        .map_err(|e| format!("truncated frame: {e}"))?;
-    Ok(true)
+    let from = sender(head.get_u64_le())?;
+    let channel = head.get_i32_le();
+    let channel =
+        Channel::from_gdscript(channel.into()).map_err(|_| WireError::BadChannel(channel))?;
+    Ok((from, channel))
 }
 
 /// Decodes a frame body (what follows the length prefix).
@@ -354,27 +349,16 @@ mod tests {
     }
 
     #[test]
-    fn streams_split_into_frames_and_stop_at_bad_lengths() {
-        let mut stream = encode_hello(id(1));
-        stream.extend(encode_frame(id(1), ch(2), b"abc"));
-        let mut reader = std::io::Cursor::new(stream.clone());
-        let mut body = Vec::new();
-        assert_eq!(read_frame(&mut reader, &mut body), Ok(true));
-        assert_eq!(decode_frame(&body), Ok(Frame::Hello(id(1))));
-        assert_eq!(read_frame(&mut reader, &mut body), Ok(true));
-        assert!(matches!(decode_frame(&body), Ok(Frame::Data(d)) if d.payload == b"abc"));
-        assert_eq!(read_frame(&mut reader, &mut body), Ok(false), "clean end");
-        // Cut inside a body: an error, not a clean end.
-        let mut cut = std::io::Cursor::new(&stream[..stream.len() - 1]);
-        read_frame(&mut cut, &mut body).unwrap();
-        assert!(read_frame(&mut cut, &mut body).is_err());
-        // A huge announced length is refused before anything is allocated.
-        let mut huge = std::io::Cursor::new(u32::MAX.to_le_bytes().to_vec());
-        assert!(
-            read_frame(&mut huge, &mut body)
-                .unwrap_err()
-                .contains("oversized")
-        );
+    fn a_data_header_is_checked_before_its_payload_arrives() {
+        let frame = encode_frame(id(1), ch(5), b"payload");
+        let head = &frame[4..4 + DATA_HEADER];
+        assert_eq!(decode_data_header(head), Ok((id(1), ch(5))));
+        assert_eq!(decode_data_header(&head[..5]), Err(WireError::Truncated(5)));
+        let hello = encode_hello(id(1));
+        assert_eq!(decode_data_header(&hello[4..]), Err(WireError::BadKind(1)));
+        let mut bad = head.to_vec();
+        bad[9..13].copy_from_slice(&(-1i32).to_le_bytes());
+        assert_eq!(decode_data_header(&bad), Err(WireError::BadChannel(-1)));
     }
 
     #[test]
