@@ -11,6 +11,13 @@ func _initialize() -> void:
 	_run.call_deferred()
 
 
+## BENCH_ONLY=<comma-separated names> runs only those benchmarks (for
+## profiling one): calls, batch, unreliable, reliable, bulk, latency, memory.
+func wanted(name: String) -> bool:
+	var only := OS.get_environment("BENCH_ONLY")
+	return only.is_empty() or name in only.split(",")
+
+
 func row(name: String, ours: String, base: String, ratio: float, note := "") -> void:
 	print("BENCH | %s | %s | %s | %.2f | %s" % [name, ours, base, ratio, note])
 
@@ -22,9 +29,13 @@ func _run() -> void:
 		quit(1)
 		return
 	Steam.p2p_session_request.connect(func(id): Steam.acceptP2PSessionWithUser(id))
-	bench_call_overhead()
-	await bench_batch_read()
+	if wanted("calls"):
+		bench_call_overhead()
+	if wanted("batch"):
+		await bench_batch_read()
 	await bench_two_processes()
+	if wanted("memory"):
+		bench_memory()
 	Steam.steamShutdown()
 	quit(0)
 
@@ -36,11 +47,11 @@ var udp_port := base_port + 100
 
 
 ## Starts bench/peer.gd as local instance 1 in `role`.
-func start_peer(role: String) -> int:
+func start_peer(role: String, seconds := SECONDS + 20.0) -> int:
 	OS.set_environment("STEAM_NETWORKING_LOCAL_ID", "1")
 	var pid := OS.create_process(OS.get_executable_path(), ["--headless", "--path",
 		ProjectSettings.globalize_path("res://"), "--script", "res://peer.gd", "--",
-		"--role=" + role, "--seconds=%f" % (SECONDS + 20.0), "--port=%d" % udp_port])
+		"--role=" + role, "--seconds=%f" % seconds, "--port=%d" % udp_port])
 	OS.set_environment("STEAM_NETWORKING_LOCAL_ID", "0")
 	return pid
 
@@ -97,11 +108,13 @@ func receive_tcp(role: String, message: int) -> Array:
 	var bytes := 0
 	var start := Time.get_ticks_usec()
 	give_up = Time.get_ticks_msec() + int(SECONDS * 1000)
+	# One message per get_data(), as a game receiving messages would (our
+	# side hands out each message separately too); get_data() waits for the
+	# rest of a message that has started to arrive.
 	while Time.get_ticks_msec() < give_up and conn:
 		conn.poll()
-		var n := conn.get_available_bytes()
-		if n > 0:
-			bytes += conn.get_data(n)[1].size()
+		if conn.get_available_bytes() > 0:
+			bytes += conn.get_data(message)[1].size()
 	OS.kill(pid)
 	server.stop()
 	var elapsed := (Time.get_ticks_usec() - start) / 1e6
@@ -179,35 +192,98 @@ func percentile(samples: Array, p: float) -> float:
 
 
 func bench_two_processes() -> void:
-	var pid := start_peer("ours_unreliable")
-	var ours := receive_ours()
+	if wanted("unreliable"):
+		var pid := start_peer("ours_unreliable")
+		var ours := receive_ours()
+		OS.kill(pid)
+		var base := receive_udp()
+		row("throughput, 64-byte unreliable, received in GDScript (Steam API vs PacketPeerUDP)",
+			"%.0f packets/s" % ours[0], "%.0f packets/s" % base[0], base[0] / maxf(ours[0], 1), "baseline/ours; target <= 1.25 (0.8x)")
+	if wanted("reliable"):
+		var pid := start_peer("ours_reliable")
+		var ours := receive_ours()
+		OS.kill(pid)
+		var base := receive_tcp("tcp_reliable", 1024)
+		row("throughput, 1 KiB reliable (Steam API vs StreamPeerTCP)",
+			"%.0f packets/s" % ours[0], "%.0f packets/s" % base[0], base[0] / maxf(ours[0], 1), "baseline/ours; target <= 1.25")
+	if wanted("bulk"):
+		var pid := start_peer("ours_bulk")
+		var ours := receive_ours()
+		OS.kill(pid)
+		var base := receive_tcp("tcp_bulk", 1 << 20)
+		row("bulk, 1 MiB reliable messages (Steam API vs StreamPeerTCP)",
+			"%.1f MB/s" % (ours[1] / 1e6), "%.1f MB/s" % (base[1] / 1e6), base[1] / maxf(ours[1], 1), "baseline/ours; target <= 1.25")
+	if wanted("latency"):
+		# Peer sessions from the throughput runs are gone with their processes.
+		Steam.steamShutdown()
+		Steam.steamInitEx()
+		var ours_rtt := latency_ours()
+		var base_rtt := latency_udp()
+		row("latency, 32-byte round trip, busy-polling: median (Steam API vs PacketPeerUDP)",
+			"%.1f us" % percentile(ours_rtt, 0.5), "%.1f us" % percentile(base_rtt, 0.5),
+			percentile(ours_rtt, 0.5) / maxf(percentile(base_rtt, 0.5), 1), "target <= 1.5 (%d samples)" % ours_rtt.size())
+		row("latency, 32-byte round trip, busy-polling: 99th percentile",
+			"%.1f us" % percentile(ours_rtt, 0.99), "%.1f us" % percentile(base_rtt, 0.99),
+			percentile(ours_rtt, 0.99) / maxf(percentile(base_rtt, 0.99), 1), "")
+
+
+## Seconds of flood in the memory benchmark (BENCH_FLOOD_SECONDS, default 60).
+var flood_seconds := float(OS.get_environment("BENCH_FLOOD_SECONDS")) if OS.has_environment("BENCH_FLOOD_SECONDS") else 60.0
+
+
+func rss_bytes() -> int:
+	# /proc files report size 0, so read a line rather than the whole file.
+	return int(FileAccess.open("/proc/self/statm", FileAccess.READ).get_line().split(" ")[1]) * 4096
+
+
+## Resident size of this (receiving) process before, at the peak of, and one
+## second after a flood it reads more slowly than it comes in (about 64k
+## packets/s), so the flood backs up against the plugin's budgets:
+## [before, peak, after] in bytes. `read` reads what it can, once per ms.
+func flood_rss(role: String, read: Callable) -> Array:
+	var before := rss_bytes()
+	var peak := before
+	var pid := start_peer(role, flood_seconds + 30.0)
+	var start := Time.get_ticks_msec()
+	while Time.get_ticks_msec() - start < flood_seconds * 1000:
+		read.call()
+		peak = maxi(peak, rss_bytes())
+		OS.delay_usec(1000)
 	OS.kill(pid)
-	var base := receive_udp()
-	row("throughput, 64-byte unreliable, received in GDScript (Steam API vs PacketPeerUDP)",
-		"%.0f packets/s" % ours[0], "%.0f packets/s" % base[0], base[0] / maxf(ours[0], 1), "baseline/ours; target <= 1.25 (0.8x)")
-	pid = start_peer("ours_reliable")
-	ours = receive_ours()
-	OS.kill(pid)
-	base = receive_tcp("tcp_reliable", 1024)
-	row("throughput, 1 KiB reliable (Steam API vs StreamPeerTCP)",
-		"%.0f packets/s" % ours[0], "%.0f packets/s" % base[0], base[0] / maxf(ours[0], 1), "baseline/ours; target <= 1.25")
-	pid = start_peer("ours_bulk")
-	ours = receive_ours()
-	OS.kill(pid)
-	base = receive_tcp("tcp_bulk", 1 << 20)
-	row("bulk, 1 MiB reliable messages (Steam API vs StreamPeerTCP)",
-		"%.1f MB/s" % (ours[1] / 1e6), "%.1f MB/s" % (base[1] / 1e6), base[1] / maxf(ours[1], 1), "baseline/ours; target <= 1.25")
-	# Peer sessions from the throughput runs are gone with their processes.
-	Steam.steamShutdown()
-	Steam.steamInitEx()
-	var ours_rtt := latency_ours()
-	var base_rtt := latency_udp()
-	row("latency, 32-byte round trip, busy-polling: median (Steam API vs PacketPeerUDP)",
-		"%.1f us" % percentile(ours_rtt, 0.5), "%.1f us" % percentile(base_rtt, 0.5),
-		percentile(ours_rtt, 0.5) / maxf(percentile(base_rtt, 0.5), 1), "target <= 1.5 (%d samples)" % ours_rtt.size())
-	row("latency, 32-byte round trip, busy-polling: 99th percentile",
-		"%.1f us" % percentile(ours_rtt, 0.99), "%.1f us" % percentile(base_rtt, 0.99),
-		percentile(ours_rtt, 0.99) / maxf(percentile(base_rtt, 0.99), 1), "")
+	var calm := Time.get_ticks_msec() + 1000
+	while Time.get_ticks_msec() < calm:
+		read.call()
+	return [before, peak, rss_bytes()]
+
+
+func bench_memory() -> void:
+	# The baseline first, so that it does not start on memory our run left
+	# with the allocator.
+	var udp := PacketPeerUDP.new()
+	udp.bind(udp_port, "127.0.0.1")
+	var base := flood_rss("udp_flood", func():
+		for i in 80:
+			if udp.get_available_packet_count() == 0:
+				break
+			udp.get_packet())
+	udp.close()
+	var ours := flood_rss("ours_flood", func():
+		Steam.run_callbacks()
+		for i in 64:
+			var size := Steam.getAvailableP2PPacketSize(0)
+			if size == 0:
+				break
+			Steam.readP2PPacket(size, 0)
+		for i in 16:
+			var size := Steam.getAvailableP2PPacketSize(1)
+			if size == 0:
+				break
+			Steam.readP2PPacket(size, 1))
+	var mib := func(b: int) -> float: return b / 1048576.0
+	row("memory: resident size before / peak / 1 s after a %d-second flood of 1 KiB packets read at ~64k packets/s (Steam API reliable + unreliable vs PacketPeerUDP)" % flood_seconds,
+		"%.1f / %.1f / %.1f MiB (peak +%.1f)" % [mib.call(ours[0]), mib.call(ours[1]), mib.call(ours[2]), mib.call(ours[1] - ours[0])],
+		"%.1f / %.1f / %.1f MiB (peak +%.1f)" % [mib.call(base[0]), mib.call(base[1]), mib.call(base[2]), mib.call(base[1] - base[0])],
+		float(ours[1]) / base[1], "peak RSS ratio; our growth is bounded by 8 MiB reliable + 256 KiB unreliable unread per peer")
 
 
 func bench_call_overhead() -> void:

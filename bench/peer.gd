@@ -1,5 +1,5 @@
 ## The other process of the two-process benchmarks. User arguments:
-## --role=<role> --seconds=<n>. Roles send to, or echo for, the driver
+## --role=<role> --seconds=<n> --port=<baseline port>. Roles send to, or echo for, the driver
 ## (local instance 0 / 127.0.0.1:PORT).
 extends SceneTree
 
@@ -32,6 +32,26 @@ func _run() -> void:
 			while Time.get_ticks_msec() < deadline:
 				if not Steam.sendP2PPacket(driver, data, send_type, 0):
 					OS.delay_usec(100)  # send queue full: let it drain
+		"ours_flood":
+			# Reliable 1 KiB packets as fast as the send queue takes them, and
+			# 1 KiB unreliable ones on channel 1, until killed.
+			Steam.steamInitEx()
+			var data := PackedByteArray()
+			data.resize(1024)
+			while Time.get_ticks_msec() < deadline:
+				for i in 64:
+					if not Steam.sendP2PPacket(driver, data, Steam.P2P_SEND_RELIABLE, 0):
+						break
+				for i in 16:
+					Steam.sendP2PPacket(driver, data, Steam.P2P_SEND_UNRELIABLE, 1)
+				Steam.run_callbacks()
+		"udp_flood":
+			var udp := PacketPeerUDP.new()
+			udp.set_dest_address("127.0.0.1", port)
+			var data := PackedByteArray()
+			data.resize(1024)
+			while Time.get_ticks_msec() < deadline:
+				udp.put_packet(data)
 		"ours_echo":
 			Steam.steamInitEx()
 			Steam.p2p_session_request.connect(func(id): Steam.acceptP2PSessionWithUser(id))
