@@ -195,6 +195,12 @@ impl Backend for LocalBackend {
     }
 
     fn available(&mut self, channel: Channel) -> Option<u32> {
+        // While packets wait, the game is not short of work: look at the
+        // sockets when the channel runs dry (and in run_callbacks), not on
+        // every call of a read loop.
+        if let Some(size) = self.table.available(channel) {
+            return Some(size);
+        }
         self.pump(SOCKET_LOOK_GAP);
         self.table.available(channel)
     }
