@@ -311,14 +311,16 @@ func fill() -> void:
 		Steam.sendP2PPacket(me, data, Steam.P2P_SEND_RELIABLE, 0)
 	# Our own first packet raises a session request; accept it. Then wait
 	# until the send queue is empty and a few more frames for the receiving
-	# side to file everything.
+	# side to file everything (run_callbacks reads the sockets; a read call
+	# does not while packets wait).
 	Steam.acceptP2PSessionWithUser(me)
 	while Steam.getP2PSessionState(me).get("packets_queued_for_send", 1) != 0:
 		Steam.run_callbacks()
 		await process_frame
 	for i in 20:
 		await process_frame
-		Steam.getAvailableP2PPacketSize(0)
+		OS.delay_msec(2)
+		Steam.run_callbacks()
 
 
 func bench_batch_read() -> void:

@@ -94,15 +94,18 @@ fn queues(c: &mut Criterion) {
             table.on_packet(now, id(i % peers), channel(0), vec![7u8; 64], true);
         }
         let mut next = 0u64;
-        group.bench_function(format!("session table push + pop, 64 B, {peers} peer(s)"), |b| {
-            b.iter(|| {
-                next += 1;
-                table.on_packet(now, id(next % peers), channel(0), vec![7u8; 64], true);
-                let size = table.available(channel(0)).unwrap();
-                black_box(table.read(channel(0), size as usize));
-                table.take_released().for_each(drop);
-            })
-        });
+        group.bench_function(
+            format!("session table push + pop, 64 B, {peers} peer(s)"),
+            |b| {
+                b.iter(|| {
+                    next += 1;
+                    table.on_packet(now, id(next % peers), channel(0), vec![7u8; 64], true);
+                    let size = table.available(channel(0)).unwrap();
+                    black_box(table.read(channel(0), size as usize));
+                    table.take_released().for_each(drop);
+                })
+            },
+        );
     }
     let mut fair = FairQueue::default();
     for i in 0..256u64 {

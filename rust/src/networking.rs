@@ -146,13 +146,21 @@ impl Networking {
         Ok(backend.read(size.allocation_for(available), channel))
     }
 
+    /// Hands a read packet's buffer back to the backend once its bytes were
+    /// copied out (large ones are reused).
+    pub fn recycle(&mut self, buffer: Vec<u8>) {
+        if let Some(backend) = self.backend.as_deref_mut() {
+            backend.recycle(buffer);
+        }
+    }
+
     /// `readP2PPackets`: up to `max_packets` whole packets from `channel`,
-    /// each handed to `each` in order. Returns how many were read.
+    /// each shown to `each` in order. Returns how many were read.
     pub fn read_many(
         &mut self,
         max_packets: i64,
         channel: i64,
-        mut each: impl FnMut(Packet),
+        mut each: impl FnMut(&Packet),
     ) -> Result<usize> {
         if max_packets < 1 {
             return Err(InputError::InvalidPacketCount(max_packets));
@@ -167,7 +175,8 @@ impl Networking {
             let Some(packet) = backend.read_queued(channel) else {
                 break;
             };
-            each(packet);
+            each(&packet);
+            backend.recycle(packet.data);
             count += 1;
         }
         Ok(count)
@@ -408,9 +417,9 @@ mod tests {
         }
         net.send(PEER, b"other channel", 2, 0).unwrap();
         let mut got = Vec::new();
-        assert_eq!(net.read_many(2, 5, |p| got.push(p.data)), Ok(2));
+        assert_eq!(net.read_many(2, 5, |p| got.push(p.data.clone())), Ok(2));
         assert_eq!(got, vec![b"one".to_vec(), b"two".to_vec()]);
-        assert_eq!(net.read_many(100, 5, |p| got.push(p.data)), Ok(1));
+        assert_eq!(net.read_many(100, 5, |p| got.push(p.data.clone())), Ok(1));
         assert_eq!(net.read_many(100, 5, |_| {}), Ok(0));
         assert_eq!(
             net.read_many(0, 5, |_| {}),

@@ -58,7 +58,7 @@ impl Default for PacketKeys {
 }
 
 impl PacketKeys {
-    fn dict(&self, packet: Packet) -> VarDictionary {
+    fn dict(&self, packet: &Packet) -> VarDictionary {
         let id = packet.sender.to_gdscript();
         let mut dict = VarDictionary::new();
         dict.set(&self.data, &PackedByteArray::from(packet.data.as_slice()));
@@ -324,8 +324,12 @@ impl Steam {
     /// sender), or `{}` when no packet waits.
     #[func(rename = readP2PPacket)]
     fn read_p2p_packet(&mut self, packet: i64, #[opt(default = 0)] channel: i64) -> VarDictionary {
-        or_report("readP2PPacket", self.net.read(packet, channel), None)
-            .map_or_else(VarDictionary::new, |packet| self.keys.dict(packet))
+        let Some(packet) = or_report("readP2PPacket", self.net.read(packet, channel), None) else {
+            return VarDictionary::new();
+        };
+        let dict = self.keys.dict(&packet);
+        self.net.recycle(packet.data);
+        dict
     }
 
     /// Reads up to `max_packets` waiting packets from `channel` in one call and

@@ -38,6 +38,10 @@ pub trait Backend {
         self.read(size as usize, channel)
     }
 
+    /// Takes back the buffer of a packet that was read, once its bytes were
+    /// copied out, for a backend that reuses large buffers.
+    fn recycle(&mut self, _buffer: Vec<u8>) {}
+
     /// Accepts a session request from `remote`; false if refused.
     fn accept(&mut self, remote: SteamId) -> bool;
 

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod fair;
+pub mod pool;
 pub mod sessions;
 pub mod stream;
 pub mod transport;
@@ -217,6 +218,10 @@ impl Backend for LocalBackend {
         let packet = self.table.read(channel, size as usize);
         self.give_back();
         packet
+    }
+
+    fn recycle(&mut self, buffer: Vec<u8>) {
+        self.transport.recycle(buffer);
     }
 
     fn accept(&mut self, remote: SteamId) -> bool {

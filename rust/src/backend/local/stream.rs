@@ -1,13 +1,15 @@
 //! Cutting reliable packets out of one peer's byte stream, read without
 //! blocking by the main thread whenever the game calls in. Small frames are
-//! cut from one reused buffer; a large payload is read straight into its own
-//! allocation, so a 1 MiB message is copied once between the kernel and the
-//! session table. Anything a well-behaved peer would not send is logged and
+//! cut from one reused buffer; a large payload is read straight into a
+//! buffer of its own (from the [`BufferPool`]), so a 1 MiB message is copied
+//! once between the kernel and the session table. Anything a well-behaved peer would not send is logged and
 //! dropped; a broken length ends the connection, as the framing is lost.
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read};
+use std::sync::Arc;
 
+use super::pool::BufferPool;
 use super::transport::{RELIABLE_INBOUND_BUDGET, log_dropped};
 use super::wire::{self, DATA_HEADER, Frame, WireError};
 use crate::p2p::{Channel, SteamId};
@@ -25,16 +27,17 @@ pub enum Status {
     Closed,
 }
 
-/// A payload larger than the buffer, being read into place. Its capacity is
-/// its full size, and it is filled without being zeroed first.
+/// A payload larger than the buffer, being read into place (its buffer has
+/// room for `size` bytes and is filled without being zeroed first).
 struct Large {
     channel: Channel,
     payload: Vec<u8>,
+    size: usize,
 }
 
 impl Large {
     fn missing(&self) -> usize {
-        self.payload.capacity() - self.payload.len()
+        self.size - self.payload.len()
     }
 }
 
@@ -48,6 +51,7 @@ pub struct FrameReader<R> {
     start: usize,
     end: usize,
     large: Option<Large>,
+    pool: Arc<BufferPool>,
 }
 
 impl<R: Read> FrameReader<R> {
@@ -61,7 +65,15 @@ impl<R: Read> FrameReader<R> {
             start: 0,
             end: 0,
             large: None,
+            pool: Arc::default(),
         }
+    }
+
+    /// Takes large payload buffers from `pool` (whoever reads the packets
+    /// gives them back there).
+    pub fn with_pool(mut self, pool: Arc<BufferPool>) -> Self {
+        self.pool = pool;
+        self
     }
 
     /// Who is on the other end, once HELLO arrived.
@@ -148,7 +160,10 @@ impl<R: Read> FrameReader<R> {
             if large.missing() > 0 {
                 return Ok(());
             }
-            let Some(Large { channel, payload }) = self.large.take() else {
+            let Some(Large {
+                channel, payload, ..
+            }) = self.large.take()
+            else {
                 return Ok(());
             };
             // A large frame is only started after HELLO.
@@ -248,9 +263,14 @@ impl<R: Read> FrameReader<R> {
                 return Err(Status::Closed);
             }
         };
-        let mut payload = Vec::with_capacity(len - DATA_HEADER);
+        let size = len - DATA_HEADER;
+        let mut payload = self.pool.take(size);
         payload.extend_from_slice(&self.buf[at + DATA_HEADER..self.end]);
-        self.large = Some(Large { channel, payload });
+        self.large = Some(Large {
+            channel,
+            payload,
+            size,
+        });
         self.start = 0;
         self.end = 0;
         Ok(())

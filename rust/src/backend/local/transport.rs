@@ -15,7 +15,8 @@
 //! bytes wait unread (the connection is then not read, so TCP pushes back on
 //! the sender) and at most `SEND_QUEUE_BUDGET` bytes wait to be sent (then
 //! `sendP2PPacket` returns false); at most `UDP_INBOUND_BUDGET` datagram bytes
-//! wait in the channel (then datagrams are dropped).
+//! wait in the channel (then datagrams are dropped). Large frame and payload
+//! buffers go back to a small [`BufferPool`] instead of the allocator.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufWriter, ErrorKind, Write};
@@ -28,6 +29,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender};
 
 use super::config::LocalConfig;
+use super::pool::BufferPool;
 use super::stream::{FrameReader, Status};
 use super::wire::{self, Datagram, WireError};
 use crate::p2p::{Channel, SteamId};
@@ -101,6 +103,8 @@ struct Shared {
     /// Peers to ping.
     watched: Mutex<HashSet<SteamId>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
+    /// Large frame and payload buffers, passed around instead of freed.
+    pool: Arc<BufferPool>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -185,6 +189,7 @@ impl Transport {
             streams: Mutex::default(),
             watched: Mutex::default(),
             threads: Mutex::default(),
+            pool: Arc::default(),
         });
         shared.spawn("p2p-accept".into(), move |s| accept_loop(&s, listener));
         shared.spawn("p2p-udp".into(), |s| udp_loop(&s));
@@ -230,7 +235,9 @@ impl Transport {
                         .peer_addr()
                         .map_or_else(|_| "?".to_string(), |a| a.to_string());
                     match stream.set_nonblocking(true) {
-                        Ok(()) => self.incoming.push(FrameReader::new(stream, from)),
+                        Ok(()) => self
+                            .incoming
+                            .push(FrameReader::new(stream, from).with_pool(shared.pool.clone())),
                         Err(err) => {
                             log::warn!("local backend: connection from {from} dropped: {err}")
                         }
@@ -264,6 +271,11 @@ impl Transport {
         if let Some(unread) = self.unread.get_mut(&sender) {
             *unread = unread.saturating_sub(bytes);
         }
+    }
+
+    /// Takes back a packet's buffer once its bytes were copied out.
+    pub fn recycle(&self, buffer: Vec<u8>) {
+        self.shared.pool.give(buffer);
     }
 
     /// Starts (or keeps) the outbound connection to `peer`.
@@ -313,6 +325,9 @@ impl Transport {
         payload: &[u8],
     ) -> Result<(), SendRefused> {
         let me = self.shared.me;
+        // Cloned because the writer borrows self; taken only after the
+        // budget check, so that refused sends cost no buffer.
+        let pool = Arc::clone(&self.shared.pool);
         let writer = self.writer(peer)?;
         if writer.queued_bytes.load(Ordering::Acquire) + payload.len() > SEND_QUEUE_BUDGET {
             return Err(SendRefused::QueueFull);
@@ -323,9 +338,9 @@ impl Transport {
         writer.queued_packets.fetch_add(1, Ordering::AcqRel);
         // A send only fails once the writer has exited; the packet is then
         // lost with the connection, and the peer's silence ends the session.
-        let _ = writer
-            .tx
-            .send((wire::encode_frame(me, channel, payload), payload.len()));
+        let frame = pool.take(wire::frame_len(payload.len()));
+        let frame = wire::encode_frame_into(frame, me, channel, payload);
+        let _ = writer.tx.send((frame, payload.len()));
         Ok(())
     }
 
@@ -584,6 +599,7 @@ impl WriteJob {
             let mut next = Some(first);
             while let Some((frame, payload_len)) = next {
                 out.write_all(&frame)?;
+                shared.pool.give(frame);
                 self.queued_bytes.fetch_sub(payload_len, Ordering::AcqRel);
                 self.queued_packets.fetch_sub(1, Ordering::AcqRel);
                 next = self.rx.try_recv().ok();

@@ -216,7 +216,27 @@ pub fn encode_hello(me: SteamId) -> Vec<u8> {
 
 /// A DATA frame, length prefix included.
 pub fn encode_frame(me: SteamId, channel: Channel, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + DATA_HEADER + payload.len());
+    encode_frame_into(
+        Vec::with_capacity(frame_len(payload.len())),
+        me,
+        channel,
+        payload,
+    )
+}
+
+/// Bytes a frame carrying `payload_len` bytes takes on the wire.
+pub fn frame_len(payload_len: usize) -> usize {
+    4 + DATA_HEADER + payload_len
+}
+
+/// [`encode_frame`] into `out` (emptied first), to reuse its memory.
+pub fn encode_frame_into(
+    mut out: Vec<u8>,
+    me: SteamId,
+    channel: Channel,
+    payload: &[u8],
+) -> Vec<u8> {
+    out.clear();
     out.put_u32_le((DATA_HEADER + payload.len()) as u32);
     out.put_u8(KIND_DATA);
     out.put_u64_le(me.raw());
