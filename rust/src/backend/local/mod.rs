@@ -207,7 +207,8 @@ impl Backend for LocalBackend {
     }
 
     fn read(&mut self, max_len: usize, channel: Channel) -> Option<Packet> {
-        // `available` just pumped; a second pump per packet was pure cost.
+        // `available` just found this packet (looking at the sockets if the
+        // channel was dry); looking again per packet was pure cost.
         let packet = self.table.read(channel, max_len);
         self.give_back();
         packet
