@@ -183,12 +183,24 @@ func latency_udp() -> Array:
 	return samples
 
 
+## The `p` quantile of whole-microsecond samples, read as grouped data: a
+## sample v stands for a time anywhere in [v - 0.5, v + 0.5). Without this,
+## round trips of 5 to 9 us could only differ in whole steps of 11% or more.
 func percentile(samples: Array, p: float) -> float:
 	if samples.is_empty():
 		return -1.0
 	var sorted := samples.duplicate()
 	sorted.sort()
-	return sorted[mini(int(sorted.size() * p), sorted.size() - 1)]
+	var rank := p * sorted.size()
+	var first := 0
+	while first < sorted.size():
+		var last := first
+		while last < sorted.size() and sorted[last] == sorted[first]:
+			last += 1
+		if rank < last:
+			return sorted[first] - 0.5 + (rank - first) / float(last - first)
+		first = last
+	return float(sorted[-1])
 
 
 func bench_two_processes() -> void:
