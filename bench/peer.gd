@@ -23,14 +23,43 @@ func _run() -> void:
 	var driver := 76561197960265728 + 1
 	var deadline := Time.get_ticks_msec() + int(seconds * 1000)
 	match role:
-		"ours_unreliable", "ours_reliable", "ours_bulk":
+		"ours_unreliable":
 			Steam.steamInitEx()
-			var size: int = {"ours_unreliable": 64, "ours_reliable": 1024, "ours_bulk": 1 << 20}[role]
-			var send_type := Steam.P2P_SEND_UNRELIABLE if role == "ours_unreliable" else Steam.P2P_SEND_RELIABLE
 			var data := PackedByteArray()
-			data.resize(size)
+			data.resize(64)
+			var send_round := func():
+				for i in ROUND:
+					Steam.sendP2PPacket(driver, data, Steam.P2P_SEND_UNRELIABLE, 0)
+			var read_acks := func() -> int:
+				Steam.run_callbacks()
+				var acks := 0
+				while Steam.getAvailableP2PPacketSize(1) > 0:
+					Steam.readP2PPacket(64, 1)
+					acks += 1
+				return acks
+			send_rounds(send_round, read_acks, deadline)
+		"udp_unreliable":
+			var udp := PacketPeerUDP.new()
+			udp.bind(port + 1, "127.0.0.1")
+			udp.set_dest_address("127.0.0.1", port)
+			var data := PackedByteArray()
+			data.resize(64)
+			var send_round := func():
+				for i in ROUND:
+					udp.put_packet(data)
+			var read_acks := func() -> int:
+				var acks := 0
+				while udp.get_available_packet_count() > 0:
+					udp.get_packet()
+					acks += 1
+				return acks
+			send_rounds(send_round, read_acks, deadline)
+		"ours_reliable", "ours_bulk":
+			Steam.steamInitEx()
+			var data := PackedByteArray()
+			data.resize(1024 if role == "ours_reliable" else 1 << 20)
 			while Time.get_ticks_msec() < deadline:
-				if not Steam.sendP2PPacket(driver, data, send_type, 0):
+				if not Steam.sendP2PPacket(driver, data, Steam.P2P_SEND_RELIABLE, 0):
 					OS.delay_usec(100)  # send queue full: let it drain
 		"ours_flood":
 			# Reliable 1 KiB packets as fast as the send queue takes them, and
@@ -61,13 +90,6 @@ func _run() -> void:
 				if n > 0:
 					var p := Steam.readP2PPacket(n, 0)
 					Steam.sendP2PPacket(p["remote_steam_id"], p["data"], Steam.P2P_SEND_UNRELIABLE_NO_DELAY, 0)
-		"udp_unreliable":
-			var udp := PacketPeerUDP.new()
-			udp.set_dest_address("127.0.0.1", port)
-			var data := PackedByteArray()
-			data.resize(64)
-			while Time.get_ticks_msec() < deadline:
-				udp.put_packet(data)
 		"udp_echo":
 			var udp := PacketPeerUDP.new()
 			udp.bind(port + 1, "127.0.0.1")
@@ -87,3 +109,30 @@ func _run() -> void:
 	if Steam.isSteamRunning():
 		Steam.steamShutdown()
 	quit(0)
+
+
+## Unreliable throughput senders send ROUND packets at a time and stay at
+## most two rounds ahead of the receiver, which acknowledges every ROUND
+## packets it reads. Unpaced, the sender overflows the receiver: the kernel
+## drops, and PacketPeerUDP drops too, printing a warning per packet, which
+## slows it until it reads almost nothing. Paced, the row measures how fast
+## each side reads. A round whose acknowledgement is lost times out.
+const ROUND := 256
+const ROUND_TIMEOUT_USEC := 5000
+
+
+func send_rounds(send_round: Callable, read_acks: Callable, deadline: int) -> void:
+	var ahead := 0
+	var since := Time.get_ticks_usec()
+	while Time.get_ticks_msec() < deadline:
+		var acks: int = read_acks.call()
+		if acks > 0:
+			ahead = maxi(ahead - acks, 0)
+			since = Time.get_ticks_usec()
+		if ahead < 2:
+			send_round.call()
+			ahead += 1
+			since = Time.get_ticks_usec()
+		elif Time.get_ticks_usec() - since > ROUND_TIMEOUT_USEC:
+			ahead -= 1
+			since = Time.get_ticks_usec()
