@@ -4,9 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use std::collections::HashMap;
 
-use steam_networking::backend::local::stream::FrameReader;
+use steam_networking::backend::local::stream::{FrameReader, Unread};
 use steam_networking::backend::local::wire::{self, Datagram, Frame};
 
 fuzz_target!(|data: &[u8]| {
@@ -22,6 +21,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = wire::decode_data_header(data);
     // The main thread's stream reader, fed the bytes as one connection.
     let mut reader = FrameReader::new(std::io::Cursor::new(data), "fuzz".into());
-    let mut unread = HashMap::new();
+    let mut unread = Unread::default();
     reader.poll(&mut unread, &mut |_, _, payload| assert!(!payload.is_empty()));
 });

@@ -3,7 +3,6 @@
 //! queues (file a packet, read it back). Run with `cargo bench --bench core`
 //! (`scripts/bench` does, after the engine benchmarks).
 
-use std::collections::HashMap;
 use std::hint::black_box;
 use std::io::Cursor;
 use std::time::{Duration, Instant};
@@ -11,7 +10,7 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use steam_networking::backend::local::fair::FairQueue;
 use steam_networking::backend::local::sessions::{Rules, SessionTable};
-use steam_networking::backend::local::stream::FrameReader;
+use steam_networking::backend::local::stream::{FrameReader, Unread};
 use steam_networking::backend::local::wire;
 use steam_networking::p2p::{Channel, SteamId};
 
@@ -60,7 +59,7 @@ fn stream(c: &mut Criterion) {
             b.iter_batched(
                 || FrameReader::new(Cursor::new(bytes.clone()), "bench".into()),
                 |mut reader| {
-                    let mut unread = HashMap::new();
+                    let mut unread = Unread::default();
                     let mut count = 0;
                     reader.poll(&mut unread, &mut |_, _, data| {
                         count += 1;

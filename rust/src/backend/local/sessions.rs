@@ -2,7 +2,11 @@
 //! talk to, what is held until accepted, what is ready to read, and which
 //! callbacks are due. Time is passed in, so every rule is unit-tested.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
+
+// SteamIds and channels come from local peers only (a few dozen at most),
+// so a fast hash without flood resistance is enough.
+use rustc_hash::FxHashMap as HashMap;
 use std::time::{Duration, Instant};
 
 use super::fair::FairQueue;
@@ -94,9 +98,9 @@ impl SessionTable {
     pub fn new(rules: Rules) -> Self {
         Self {
             rules,
-            sessions: HashMap::new(),
-            ready: HashMap::new(),
-            unreliable_bytes: HashMap::new(),
+            sessions: HashMap::default(),
+            ready: HashMap::default(),
+            unreliable_bytes: HashMap::default(),
             events: Vec::new(),
             released: Vec::new(),
         }

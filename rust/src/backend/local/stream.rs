@@ -5,14 +5,18 @@
 //! once between the kernel and the session table. Anything a well-behaved peer would not send is logged and
 //! dropped; a broken length ends the connection, as the framing is lost.
 
-use std::collections::HashMap;
 use std::io::{ErrorKind, Read};
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::pool::BufferPool;
 use super::transport::{RELIABLE_INBOUND_BUDGET, log_dropped};
 use super::wire::{self, DATA_HEADER, Frame, WireError};
 use crate::p2p::{Channel, SteamId};
+
+/// Reliable bytes per peer handed to the session table and not yet read.
+pub type Unread = HashMap<SteamId, usize>;
 
 /// Bytes read per call into the shared buffer; frames longer than this
 /// get their own allocation.
@@ -86,7 +90,7 @@ impl<R: Read> FrameReader<R> {
     /// the peer has more than `RELIABLE_INBOUND_BUDGET` bytes unread.
     pub fn poll(
         &mut self,
-        unread: &mut HashMap<SteamId, usize>,
+        unread: &mut Unread,
         deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>),
     ) -> Status {
         loop {
@@ -153,7 +157,7 @@ impl<R: Read> FrameReader<R> {
     /// Delivers every complete frame; `Err` when the stream must close.
     fn cut_frames(
         &mut self,
-        unread: &mut HashMap<SteamId, usize>,
+        unread: &mut Unread,
         deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>),
     ) -> Result<(), Status> {
         if let Some(large) = &self.large {
@@ -201,7 +205,7 @@ impl<R: Read> FrameReader<R> {
         &mut self,
         at: usize,
         len: usize,
-        unread: &mut HashMap<SteamId, usize>,
+        unread: &mut Unread,
         deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>),
     ) -> Result<(), Status> {
         let body = &self.buf[at..at + len];
@@ -307,7 +311,7 @@ mod tests {
     fn read_all(bytes: Vec<u8>, step: usize) -> (Vec<(SteamId, Channel, Vec<u8>)>, Status) {
         let mut reader = FrameReader::new(Trickle { bytes, at: 0, step }, "test".into());
         let mut got = Vec::new();
-        let mut unread = HashMap::new();
+        let mut unread = HashMap::default();
         let status = reader.poll(&mut unread, &mut |p, c, d| got.push((p, c, d)));
         (got, status)
     }
@@ -363,7 +367,7 @@ mod tests {
             stream.extend(wire::encode_frame(id(1), ch(0), &chunk));
         }
         let mut reader = FrameReader::new(Cursor::new(stream), "test".into());
-        let mut unread = HashMap::new();
+        let mut unread = HashMap::default();
         let mut count = 0;
         assert_eq!(
             reader.poll(&mut unread, &mut |_, _, _| count += 1),

@@ -18,7 +18,7 @@
 //! wait in the channel (then datagrams are dropped). Large frame and payload
 //! buffers go back to a small [`BufferPool`] instead of the allocator.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::{BufWriter, ErrorKind, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -27,10 +27,11 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::config::LocalConfig;
 use super::pool::BufferPool;
-use super::stream::{FrameReader, Status};
+use super::stream::{FrameReader, Status, Unread};
 use super::wire::{self, Datagram, WireError};
 use crate::p2p::{Channel, SteamId};
 
@@ -165,7 +166,7 @@ pub struct Transport {
     /// Accepted connections, read on the main thread.
     incoming: Vec<FrameReader<TcpStream>>,
     /// Reliable bytes per peer handed over and not yet read by the game.
-    unread: HashMap<SteamId, usize>,
+    unread: Unread,
     datagram: Box<[u8]>,
 }
 
@@ -196,9 +197,9 @@ impl Transport {
         Ok(Self {
             shared,
             rx,
-            writers: HashMap::new(),
+            writers: HashMap::default(),
             incoming: Vec::new(),
-            unread: HashMap::new(),
+            unread: HashMap::default(),
             datagram: vec![0; wire::MAX_DATAGRAM + 1].into_boxed_slice(),
         })
     }
