@@ -360,6 +360,25 @@ mod tests {
     }
 
     #[test]
+    fn a_large_payload_is_read_into_a_pooled_buffer_even_a_bigger_one() {
+        let pool = Arc::new(BufferPool::default());
+        let spare = Vec::with_capacity(1 << 20);
+        let address = spare.as_ptr();
+        pool.give(spare);
+        let payload: Vec<u8> = (0..BUFFER * 2).map(|i| (i % 241) as u8).collect();
+        let mut stream = wire::encode_hello(id(1));
+        stream.extend(wire::encode_frame(id(1), ch(3), &payload));
+        stream.extend(wire::encode_frame(id(1), ch(3), b"after"));
+        let mut reader = FrameReader::new(Cursor::new(stream), "test".into()).with_pool(pool);
+        let mut got = Vec::new();
+        reader.poll(&mut Unread::default(), &mut |_, _, data| got.push(data));
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].as_ptr(), address, "the pooled buffer was used");
+        assert!(got[0] == payload, "and holds exactly the payload");
+        assert_eq!(got[1], b"after");
+    }
+
+    #[test]
     fn reading_stops_while_the_peer_is_over_budget() {
         let mut stream = wire::encode_hello(id(1));
         let chunk = vec![1u8; 1 << 20];
