@@ -5,6 +5,8 @@
 pub mod error;
 pub mod ids;
 pub mod limits;
+#[cfg(test)]
+pub mod testing;
 pub mod types;
 
 pub use error::InputError;

@@ -85,10 +85,7 @@ impl<T> FairQueue<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn id(n: u64) -> SteamId {
-        SteamId::from_u64(SteamId::INDIVIDUAL_BASE + 1 + n).unwrap()
-    }
+    use crate::p2p::testing::id;
 
     #[test]
     fn one_sender_is_plain_fifo() {

@@ -320,6 +320,7 @@ impl SessionTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::p2p::testing::{ch, id};
 
     const RULES: Rules = Rules {
         timeout: Duration::from_secs(2),
@@ -327,12 +328,6 @@ mod tests {
         unreliable_budget: 10,
     };
 
-    fn id(n: u64) -> SteamId {
-        SteamId::from_u64(SteamId::INDIVIDUAL_BASE + 1 + n).unwrap()
-    }
-    fn ch(n: i64) -> Channel {
-        Channel::from_gdscript(n).unwrap()
-    }
     fn events(table: &mut SessionTable) -> Vec<Event> {
         let mut out = Vec::new();
         table.take_events(&mut out);

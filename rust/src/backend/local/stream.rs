@@ -286,12 +286,7 @@ mod tests {
     use super::*;
     use std::io::Cursor;
 
-    fn id(n: u64) -> SteamId {
-        SteamId::from_u64(SteamId::INDIVIDUAL_BASE + 1 + n).unwrap()
-    }
-    fn ch(n: i64) -> Channel {
-        Channel::from_gdscript(n).unwrap()
-    }
+    use crate::p2p::testing::{ch, id};
 
     /// Reads `bytes` in pieces of `step` bytes, as a socket might deliver them.
     struct Trickle {

@@ -271,13 +271,8 @@ pub fn encode_liveness(me: SteamId, pong: bool) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::p2p::testing::{ch, id};
 
-    fn id(n: u64) -> SteamId {
-        SteamId::from_u64(SteamId::INDIVIDUAL_BASE + 1 + n).unwrap()
-    }
-    fn ch(n: i64) -> Channel {
-        Channel::from_gdscript(n).unwrap()
-    }
     fn body(frame: &[u8]) -> &[u8] {
         let len = frame_body_len(frame[..4].try_into().unwrap()).unwrap();
         assert_eq!(len, frame.len() - 4);
