@@ -219,9 +219,7 @@ impl Backend for LocalBackend {
 
     fn read_queued(&mut self, channel: Channel) -> Option<Packet> {
         let size = self.table.available(channel)?;
-        let packet = self.table.read(channel, size as usize);
-        self.give_back();
-        packet
+        self.read(size as usize, channel)
     }
 
     fn recycle(&mut self, buffer: Vec<u8>) {

@@ -281,41 +281,7 @@ impl Transport {
 
     /// Starts (or keeps) the outbound connection to `peer`.
     pub fn connect(&mut self, peer: SteamId) -> Result<(), SendRefused> {
-        self.writer(peer).map(|_| ())
-    }
-
-    fn writer(&mut self, peer: SteamId) -> Result<&Writer, SendRefused> {
-        let slot = LocalConfig::slot_of(peer).ok_or(SendRefused::NotLocal)?;
-        let stale = self
-            .writers
-            .get(&peer)
-            .is_some_and(|w| !w.running.load(Ordering::Acquire));
-        if stale {
-            self.writers.remove(&peer);
-        }
-        if !self.writers.contains_key(&peer) {
-            let (tx, rx) = crossbeam_channel::unbounded();
-            let writer = Writer {
-                tx,
-                queued_bytes: Arc::default(),
-                queued_packets: Arc::default(),
-                connected: Arc::default(),
-                running: Arc::new(AtomicBool::new(true)),
-            };
-            let job = WriteJob {
-                peer,
-                addr: self.shared.config.addr(slot),
-                rx,
-                queued_bytes: writer.queued_bytes.clone(),
-                queued_packets: writer.queued_packets.clone(),
-                connected: writer.connected.clone(),
-                running: writer.running.clone(),
-            };
-            self.shared
-                .spawn(format!("p2p-write-{slot}"), move |s| job.run(&s));
-            self.writers.insert(peer, writer);
-        }
-        Ok(&self.writers[&peer])
+        writer(&mut self.writers, &self.shared, peer).map(|_| ())
     }
 
     /// Queues a reliable packet for `peer`.
@@ -325,11 +291,8 @@ impl Transport {
         channel: Channel,
         payload: &[u8],
     ) -> Result<(), SendRefused> {
-        let me = self.shared.me;
-        // Cloned because the writer borrows self; taken only after the
-        // budget check, so that refused sends cost no buffer.
-        let pool = Arc::clone(&self.shared.pool);
-        let writer = self.writer(peer)?;
+        let shared = &self.shared;
+        let writer = writer(&mut self.writers, shared, peer)?;
         if writer.queued_bytes.load(Ordering::Acquire) + payload.len() > SEND_QUEUE_BUDGET {
             return Err(SendRefused::QueueFull);
         }
@@ -339,8 +302,9 @@ impl Transport {
         writer.queued_packets.fetch_add(1, Ordering::AcqRel);
         // A send only fails once the writer has exited; the packet is then
         // lost with the connection, and the peer's silence ends the session.
-        let frame = pool.take(wire::frame_len(payload.len()));
-        let frame = wire::encode_frame_into(frame, me, channel, payload);
+        // Taken only now, so that refused sends cost no buffer.
+        let frame = shared.pool.take(wire::frame_len(payload.len()));
+        let frame = wire::encode_frame_into(frame, shared.me, channel, payload);
         let _ = writer.tx.send((frame, payload.len()));
         Ok(())
     }
@@ -549,6 +513,43 @@ fn udp_loop(shared: &Arc<Shared>) {
             (wait * 2).min(max_wait)
         };
     }
+}
+
+/// The live writer for `peer`, started if there is none (or its thread
+/// ended). A free function so callers can keep using `shared` meanwhile.
+fn writer<'a>(
+    writers: &'a mut HashMap<SteamId, Writer>,
+    shared: &Arc<Shared>,
+    peer: SteamId,
+) -> Result<&'a Writer, SendRefused> {
+    let slot = LocalConfig::slot_of(peer).ok_or(SendRefused::NotLocal)?;
+    if writers
+        .get(&peer)
+        .is_some_and(|w| !w.running.load(Ordering::Acquire))
+    {
+        writers.remove(&peer);
+    }
+    Ok(writers.entry(peer).or_insert_with(|| {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let writer = Writer {
+            tx,
+            queued_bytes: Arc::default(),
+            queued_packets: Arc::default(),
+            connected: Arc::default(),
+            running: Arc::new(AtomicBool::new(true)),
+        };
+        let job = WriteJob {
+            peer,
+            addr: shared.config.addr(slot),
+            rx,
+            queued_bytes: writer.queued_bytes.clone(),
+            queued_packets: writer.queued_packets.clone(),
+            connected: writer.connected.clone(),
+            running: writer.running.clone(),
+        };
+        shared.spawn(format!("p2p-write-{slot}"), move |s| job.run(&s));
+        writer
+    }))
 }
 
 /// Everything an outbound connection's thread needs.
