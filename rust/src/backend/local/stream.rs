@@ -2,8 +2,9 @@
 //! blocking by the main thread whenever the game calls in. Small frames are
 //! cut from one reused buffer; a large payload is read straight into a
 //! buffer of its own (from the [`BufferPool`]), so a 1 MiB message is copied
-//! once between the kernel and the session table. Anything a well-behaved peer would not send is logged and
-//! dropped; a broken length ends the connection, as the framing is lost.
+//! once between the kernel and the session table. Anything a well-behaved
+//! peer would not send is logged and dropped; a broken length ends the
+//! connection, as the framing is lost.
 
 use std::io::{ErrorKind, Read};
 use std::sync::Arc;
@@ -80,11 +81,6 @@ impl<R: Read> FrameReader<R> {
         self
     }
 
-    /// Who is on the other end, once HELLO arrived.
-    pub fn peer(&self) -> Option<SteamId> {
-        self.peer
-    }
-
     /// Hands every packet that can be read now to `deliver`, counting its
     /// bytes in `unread`; stops reading (so TCP holds the sender back) while
     /// the peer has more than `RELIABLE_INBOUND_BUDGET` bytes unread.
@@ -137,6 +133,14 @@ impl<R: Read> FrameReader<R> {
         }
     }
 
+    fn no_hello(&self) -> Status {
+        log::warn!(
+            "local backend: connection from {} did not start with HELLO",
+            self.from
+        );
+        Status::Closed
+    }
+
     fn who(&self) -> String {
         self.peer
             .map_or_else(|| self.from.clone(), |p| p.to_string())
@@ -160,16 +164,13 @@ impl<R: Read> FrameReader<R> {
         unread: &mut Unread,
         deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>),
     ) -> Result<(), Status> {
-        if let Some(large) = &self.large {
-            if large.missing() > 0 {
-                return Ok(());
-            }
-            let Some(Large {
-                channel, payload, ..
-            }) = self.large.take()
-            else {
-                return Ok(());
-            };
+        if self.large.as_ref().is_some_and(|l| l.missing() > 0) {
+            return Ok(());
+        }
+        if let Some(Large {
+            channel, payload, ..
+        }) = self.large.take()
+        {
             // A large frame is only started after HELLO.
             if let Some(peer) = self.peer {
                 *unread.entry(peer).or_default() += payload.len();
@@ -211,13 +212,7 @@ impl<R: Read> FrameReader<R> {
         let body = &self.buf[at..at + len];
         match (self.peer, wire::decode_frame(body)) {
             (None, Ok(Frame::Hello(peer))) => self.peer = Some(peer),
-            (None, Ok(Frame::Data(_))) => {
-                log::warn!(
-                    "local backend: connection from {} did not start with HELLO",
-                    self.from
-                );
-                return Err(Status::Closed);
-            }
+            (None, Ok(Frame::Data(_))) => return Err(self.no_hello()),
             (None, Err(err)) => {
                 log_dropped("connection", &self.from, &err);
                 return Err(Status::Closed);
@@ -243,11 +238,7 @@ impl<R: Read> FrameReader<R> {
     /// allocation, once its header is here to be checked.
     fn start_large(&mut self, at: usize, len: usize) -> Result<(), Status> {
         let Some(peer) = self.peer else {
-            log::warn!(
-                "local backend: connection from {} did not start with HELLO",
-                self.from
-            );
-            return Err(Status::Closed);
+            return Err(self.no_hello());
         };
         let head = &self.buf[at..at + DATA_HEADER];
         let channel = match wire::decode_data_header(head) {
