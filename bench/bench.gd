@@ -254,28 +254,31 @@ func percentile(samples: Array, p: float) -> float:
 	return float(sorted[-1])
 
 
+## Measures `role`'s packets through the Steam API, then `baseline` (which
+## starts its own sender), and prints packets/s or, with `in_bytes`, MB/s.
+func throughput_row(name: String, role: String, baseline: Callable, in_bytes: bool) -> void:
+	var pid := start_peer(role)
+	# Only the unreliable sender is paced by acknowledgements (peer.gd).
+	var ours := receive_ours(role == "ours_unreliable")
+	OS.kill(pid)
+	var base: Array = baseline.call()
+	var at := 1 if in_bytes else 0
+	var shown := func(rate: float) -> String:
+		return "%.1f MB/s" % (rate / 1e6) if in_bytes else "%.0f packets/s" % rate
+	row(name, shown.call(ours[at]), shown.call(base[at]), base[at] / maxf(ours[at], 1),
+		"baseline/ours; target <= 1.25 (0.8x)")
+
+
 func bench_two_processes() -> void:
 	if wanted("unreliable"):
-		var pid := start_peer("ours_unreliable")
-		var ours := receive_ours(true)
-		OS.kill(pid)
-		var base := receive_udp()
-		row("throughput, 64-byte unreliable, received in GDScript (Steam API vs PacketPeerUDP)",
-			"%.0f packets/s" % ours[0], "%.0f packets/s" % base[0], base[0] / maxf(ours[0], 1), "baseline/ours; target <= 1.25 (0.8x)")
+		throughput_row("throughput, 64-byte unreliable, received in GDScript (Steam API vs PacketPeerUDP)",
+			"ours_unreliable", receive_udp, false)
 	if wanted("reliable"):
-		var pid := start_peer("ours_reliable")
-		var ours := receive_ours()
-		OS.kill(pid)
-		var base := receive_tcp("tcp_reliable", 1024)
-		row("throughput, 1 KiB reliable (Steam API vs StreamPeerTCP)",
-			"%.0f packets/s" % ours[0], "%.0f packets/s" % base[0], base[0] / maxf(ours[0], 1), "baseline/ours; target <= 1.25")
+		throughput_row("throughput, 1 KiB reliable (Steam API vs StreamPeerTCP)",
+			"ours_reliable", receive_tcp.bind("tcp_reliable", 1024), false)
 	if wanted("bulk"):
-		var pid := start_peer("ours_bulk")
-		var ours := receive_ours()
-		OS.kill(pid)
-		var base := receive_tcp("tcp_bulk", 1 << 20)
-		row("bulk, 1 MiB reliable messages (Steam API vs StreamPeerTCP)",
-			"%.1f MB/s" % (ours[1] / 1e6), "%.1f MB/s" % (base[1] / 1e6), base[1] / maxf(ours[1], 1), "baseline/ours; target <= 1.25")
+		throughput_row("bulk, 1 MiB reliable messages (Steam API vs StreamPeerTCP)",
+			"ours_bulk", receive_tcp.bind("tcp_bulk", 1 << 20), true)
 	if wanted("latency"):
 		# Peer sessions from the throughput runs are gone with their processes.
 		Steam.steamShutdown()

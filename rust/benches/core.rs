@@ -15,7 +15,7 @@ use steam_networking::backend::local::wire;
 use steam_networking::p2p::{Channel, SteamId};
 
 fn id(n: u64) -> SteamId {
-    SteamId::from_u64(76561197960265728 + 1 + n).unwrap()
+    SteamId::from_u64(SteamId::INDIVIDUAL_BASE + 1 + n).unwrap()
 }
 
 fn channel(n: i64) -> Channel {
