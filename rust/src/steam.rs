@@ -18,6 +18,8 @@ use crate::{backend, settings};
 /// are emitted. With the environment variable `STEAM_NETWORKING_BACKEND=local`
 /// (or the project setting `steam_networking/backend` set to `"local"`) the
 /// same calls run without Steam, between game instances on this machine.
+/// Call it from the main thread: a call from a `Thread` is refused with an
+/// error and the method's failure value.
 #[derive(GodotClass)]
 #[class(init, singleton, base = Object)]
 pub struct Steam {
@@ -37,6 +39,34 @@ fn or_report<T>(call: &str, result: Result<T, InputError>, fallback: T) -> T {
         log::error!("Steam.{call}(): {err}");
         fallback
     })
+}
+
+/// Why a call from another thread was refused.
+const OFF_MAIN_THREAD: &str = "called from a thread other than Godot's main thread; \
+    call Steam from the main thread (e.g. in _process) and pass the data to your threads";
+
+/// Returns `$fallback` from the enclosing method, with one error, when a
+/// GDScript `Thread` calls it. The singleton's state is not shared between
+/// threads, and with gdext's runtime checks off in release builds nothing
+/// else would stop such a call.
+macro_rules! main_thread_only {
+    ($call:literal) => {
+        main_thread_only!($call, ())
+    };
+    ($call:literal, $fallback:expr) => {
+        if !on_main_thread() {
+            log::error!("Steam.{}(): {OFF_MAIN_THREAD}", $call);
+            return $fallback;
+        }
+    };
+}
+
+/// Whether the caller runs on Godot's main thread (looked up once per thread).
+fn on_main_thread() -> bool {
+    thread_local! {
+        static MAIN: bool = godot::init::is_main_thread();
+    }
+    MAIN.with(|main| *main)
 }
 
 /// The keys of a packet dictionary, made once per singleton: making three
@@ -196,6 +226,7 @@ impl Steam {
         #[opt(default = 0)] app_id: i64,
         #[opt(default = false)] embed_callbacks: bool,
     ) -> VarDictionary {
+        main_thread_only!("steamInitEx", vdict! { "status" => InitStatus::FailedGeneric as i64, "verbal" => OFF_MAIN_THREAD });
         let (status, verbal) = match self.start(app_id, embed_callbacks) {
             Ok(verbal) => (InitStatus::Ok, verbal),
             Err(failure) => (failure.status, failure.verbal),
@@ -211,6 +242,7 @@ impl Steam {
         #[opt(default = 0)] app_id: i64,
         #[opt(default = false)] embed_callbacks: bool,
     ) -> bool {
+        main_thread_only!("steamInit", false);
         self.start(app_id, embed_callbacks).is_ok()
     }
 
@@ -218,6 +250,7 @@ impl Steam {
     /// cleanly until the next init. Calling it twice is harmless.
     #[func(rename = steamShutdown)]
     fn steam_shutdown(&mut self) {
+        main_thread_only!("steamShutdown");
         self.set_embedded(false);
         self.net.shutdown();
     }
@@ -225,12 +258,14 @@ impl Steam {
     /// Whether Steam (or the local backend) is running.
     #[func(rename = isSteamRunning)]
     fn is_steam_running(&self) -> bool {
+        main_thread_only!("isSteamRunning", false);
         self.net.is_running()
     }
 
     /// The local user's SteamID64; 0 when not initialized.
     #[func(rename = getSteamID)]
     fn get_steam_id(&self) -> i64 {
+        main_thread_only!("getSteamID", 0);
         self.net.local_id() as i64
     }
 
@@ -239,6 +274,7 @@ impl Steam {
     /// callbacks are embedded.
     #[func]
     fn run_callbacks(&mut self) {
+        main_thread_only!("run_callbacks");
         for event in self.net.run_callbacks() {
             // The typed emit lets handlers call back into Steam (re-entrant).
             match event {
@@ -258,6 +294,7 @@ impl Steam {
     /// Returns false if the id is invalid or Steam is not initialized.
     #[func(rename = acceptP2PSessionWithUser)]
     fn accept_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
+        main_thread_only!("acceptP2PSessionWithUser", false);
         or_report(
             "acceptP2PSessionWithUser",
             self.net.accept(remote_steam_id),
@@ -270,6 +307,7 @@ impl Steam {
     /// initialized; false before.
     #[func(rename = allowP2PPacketRelay)]
     fn allow_p2p_packet_relay(&mut self, allow: bool) -> bool {
+        main_thread_only!("allowP2PPacketRelay", false);
         or_report("allowP2PPacketRelay", self.net.allow_relay(allow), false)
     }
 
@@ -277,6 +315,7 @@ impl Steam {
     /// session closes too. False if there was no such session or channel.
     #[func(rename = closeP2PChannelWithUser)]
     fn close_p2p_channel_with_user(&mut self, remote_steam_id: i64, channel: i64) -> bool {
+        main_thread_only!("closeP2PChannelWithUser", false);
         or_report(
             "closeP2PChannelWithUser",
             self.net.close_channel(remote_steam_id, channel),
@@ -289,6 +328,7 @@ impl Steam {
     /// session was open.
     #[func(rename = closeP2PSessionWithUser)]
     fn close_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
+        main_thread_only!("closeP2PSessionWithUser", false);
         or_report(
             "closeP2PSessionWithUser",
             self.net.close_session(remote_steam_id),
@@ -302,6 +342,7 @@ impl Steam {
     /// (IPv4 as an int), `remote_port`.
     #[func(rename = getP2PSessionState)]
     fn get_p2p_session_state(&mut self, remote_steam_id: i64) -> VarDictionary {
+        main_thread_only!("getP2PSessionState", VarDictionary::new());
         or_report(
             "getP2PSessionState",
             self.net.session_state(remote_steam_id),
@@ -314,6 +355,7 @@ impl Steam {
     /// there is none.
     #[func(rename = getAvailableP2PPacketSize)]
     fn get_available_p2p_packet_size(&mut self, #[opt(default = 0)] channel: i64) -> i64 {
+        main_thread_only!("getAvailableP2PPacketSize", 0);
         or_report("getAvailableP2PPacketSize", self.net.available(channel), 0) as i64
     }
 
@@ -324,6 +366,7 @@ impl Steam {
     /// sender), or `{}` when no packet waits.
     #[func(rename = readP2PPacket)]
     fn read_p2p_packet(&mut self, packet: i64, #[opt(default = 0)] channel: i64) -> VarDictionary {
+        main_thread_only!("readP2PPacket", VarDictionary::new());
         let Some(packet) = or_report("readP2PPacket", self.net.read(packet, channel), None) else {
             return VarDictionary::new();
         };
@@ -341,6 +384,7 @@ impl Steam {
     /// [method readP2PPacket] loop. `[]` when nothing waits.
     #[func(rename = readP2PPackets)]
     fn read_p2p_packets(&mut self, max_packets: i64, #[opt(default = 0)] channel: i64) -> VarArray {
+        main_thread_only!("readP2PPackets", VarArray::new());
         let mut packets = VarArray::new();
         let keys = &self.keys;
         let read = self.net.read_many(max_packets, channel, |packet| {
@@ -362,6 +406,7 @@ impl Steam {
         send_type: i64,
         #[opt(default = 0)] channel: i64,
     ) -> bool {
+        main_thread_only!("sendP2PPacket", false);
         or_report(
             "sendP2PPacket",
             self.net
