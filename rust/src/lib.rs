@@ -21,6 +21,7 @@ struct SteamNetworkingExtension;
 unsafe impl ExtensionLibrary for SteamNetworkingExtension {
     fn on_stage_init(stage: InitStage) {
         if stage == InitStage::Scene {
+            steam::set_unloading(false);
             settings::register_all();
             logging::install(settings::string(settings::LOG_LEVEL).as_deref());
             settings::schedule_startup_init();
@@ -29,6 +30,10 @@ unsafe impl ExtensionLibrary for SteamNetworkingExtension {
     }
 
     fn on_stage_deinit(stage: InitStage) {
+        // Runs before gdext frees the singleton at this stage.
+        if stage == InitStage::Scene {
+            steam::set_unloading(true);
+        }
         if stage == InitStage::Core {
             logging::engine_gone();
         }

@@ -2,6 +2,9 @@
 //! It only converts between Godot values and plain Rust and reports refused
 //! calls; the logic lives in [`crate::networking`].
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use godot::classes::notify::ObjectNotification;
 use godot::classes::{Engine, IObject, Object, SceneTree};
 use godot::prelude::*;
 
@@ -30,8 +33,31 @@ pub struct Steam {
     base: Base<Object>,
 }
 
+/// True while the extension unloads, when gdext frees the singleton itself.
+static UNLOADING: AtomicBool = AtomicBool::new(false);
+
+/// Lets the singleton be freed from now on (the extension is unloading), or
+/// not again (it is loading).
+pub fn set_unloading(unloading: bool) {
+    UNLOADING.store(unloading, Ordering::Release);
+}
+
 #[godot_api]
-impl IObject for Steam {}
+impl IObject for Steam {
+    // Refuses `Steam.free()` from a script: the engine and gdext still hold
+    // the singleton, and freeing it crashed the game when the extension
+    // unloaded. (A plain comment: a doc comment would list this in the
+    // editor help as a method.)
+    fn on_notification(&mut self, what: ObjectNotification) {
+        if what == ObjectNotification::PREDELETE && !UNLOADING.load(Ordering::Acquire) {
+            log::error!(
+                "Steam.free(): the Steam singleton lives as long as the game and cannot be freed; \
+                 call Steam.steamShutdown() to stop networking"
+            );
+            self.base_mut().cancel_free();
+        }
+    }
+}
 
 /// Logs a refused call once, in the caller's terms, and yields `fallback`.
 fn or_report<T>(call: &str, result: Result<T, InputError>, fallback: T) -> T {

@@ -1,7 +1,7 @@
 ## A battery of bad calls, on both backends: every one returns its
 ## documented failure value with exactly one clear error, the game keeps
 ## running, and nothing leaks at exit. Also every call before init, after
-## shutdown and after a double shutdown.
+## shutdown and after a double shutdown, and a script freeing the singleton.
 extends "res://lib/suite.gd"
 
 const LOBBY_ID := (1 << 56) | (7 << 52) | (0x40000 << 32) | 12345
@@ -119,3 +119,17 @@ func test_05_game_still_runs() -> void:
 	check(ticks[0] >= 5, "frames advance after the battery")
 	check_eq(Steam.steamInitEx().get("status"), Steam.STEAM_API_INIT_RESULT_OK, "init works again")
 	Steam.steamShutdown()
+
+
+## `Steam.free()` gets one error and changes nothing: the engine and gdext
+## still hold the singleton, and freeing it crashed the game at exit.
+func test_06_the_singleton_cannot_be_freed() -> void:
+	check_eq(Steam.steamInitEx().get("status"), Steam.STEAM_API_INIT_RESULT_OK, "init before free()")
+	var steam: Object = Steam
+	steam.free()
+	check_one_error("cannot be freed", "Steam.free()")
+	check(is_instance_valid(steam), "the singleton is still there")
+	check(Steam.isSteamRunning(), "and still running")
+	check_eq(Steam.getAvailableP2PPacketSize(0), 0, "and answering")
+	Steam.steamShutdown()
+	check_no_error("no other error")
