@@ -252,7 +252,10 @@ impl Steam {
         #[opt(default = 0)] app_id: i64,
         #[opt(default = false)] embed_callbacks: bool,
     ) -> VarDictionary {
-        main_thread_only!("steamInitEx", vdict! { "status" => InitStatus::FailedGeneric as i64, "verbal" => OFF_MAIN_THREAD });
+        main_thread_only!(
+            "steamInitEx",
+            vdict! { "status" => InitStatus::FailedGeneric as i64, "verbal" => OFF_MAIN_THREAD }
+        );
         let (status, verbal) = match self.start(app_id, embed_callbacks) {
             Ok(verbal) => (InitStatus::Ok, verbal),
             Err(failure) => (failure.status, failure.verbal),
