@@ -204,7 +204,6 @@ impl Transport {
         })
     }
 
-    /// Hands every report from the workers to `handle`, oldest first.
     /// Hands everything that arrived to `handle`, each peer's packets in
     /// order: what the workers forwarded, then (if `look`) what the sockets
     /// hold now.

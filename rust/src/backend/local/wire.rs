@@ -112,11 +112,13 @@ fn sender(raw: u64) -> Result<SteamId, WireError> {
     SteamId::from_u64(raw).ok_or(WireError::BadSender(raw))
 }
 
+fn channel(raw: i32) -> Result<Channel, WireError> {
+    Channel::from_gdscript(raw.into()).map_err(|_| WireError::BadChannel(raw))
+}
+
 fn data<'a>(mut buf: &'a [u8], sender_id: SteamId, max: usize) -> Result<Data<'a>, WireError> {
     need(buf, 4)?;
-    let channel = buf.get_i32_le();
-    let channel =
-        Channel::from_gdscript(channel.into()).map_err(|_| WireError::BadChannel(channel))?;
+    let channel = channel(buf.get_i32_le())?;
     match buf.len() {
         0 => Err(WireError::Empty),
         n if n > max => Err(WireError::Oversized(n)),
@@ -147,10 +149,7 @@ pub fn decode_data_header(mut head: &[u8]) -> Result<(SteamId, Channel), WireErr
         kind => return Err(WireError::BadKind(kind)),
     }
     let from = sender(head.get_u64_le())?;
-    let channel = head.get_i32_le();
-    let channel =
-        Channel::from_gdscript(channel.into()).map_err(|_| WireError::BadChannel(channel))?;
-    Ok((from, channel))
+    Ok((from, channel(head.get_i32_le())?))
 }
 
 /// Decodes a frame body (what follows the length prefix).
