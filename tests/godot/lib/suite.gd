@@ -143,6 +143,30 @@ func check_no_error(what: String) -> void:
 	errors.clear()
 
 
+## `count` bytes, each `value`.
+func bytes(count: int, value := 0) -> PackedByteArray:
+	var b := PackedByteArray()
+	b.resize(count)
+	b.fill(value)
+	return b
+
+
+## Every networking call with a valid argument list aimed at `remote`, as
+## [name, Callable, what it returns when refused].
+func networking_calls(remote: int) -> Array:
+	return [
+		["acceptP2PSessionWithUser", func(): return Steam.acceptP2PSessionWithUser(remote), false],
+		["allowP2PPacketRelay", func(): return Steam.allowP2PPacketRelay(true), false],
+		["closeP2PChannelWithUser", func(): return Steam.closeP2PChannelWithUser(remote, 0), false],
+		["closeP2PSessionWithUser", func(): return Steam.closeP2PSessionWithUser(remote), false],
+		["getP2PSessionState", func(): return Steam.getP2PSessionState(remote), {}],
+		["getAvailableP2PPacketSize", func(): return Steam.getAvailableP2PPacketSize(0), 0],
+		["readP2PPacket", func(): return Steam.readP2PPacket(64, 0), {}],
+		["readP2PPackets", func(): return Steam.readP2PPackets(8, 0), []],
+		["sendP2PPacket", func(): return Steam.sendP2PPacket(remote, bytes(4), Steam.P2P_SEND_RELIABLE, 0), false],
+	]
+
+
 ## Waits `frames` process frames.
 func frames(count: int) -> void:
 	for i in count:

@@ -20,29 +20,8 @@ func refused(what: String, call: Callable, expected, fragment: String) -> void:
 	check_one_error(fragment, what)
 
 
-func bytes(count: int) -> PackedByteArray:
-	var b := PackedByteArray()
-	b.resize(count)
-	return b
-
-
-## Every networking call, each with a valid argument list, and its failure value.
-func every_call() -> Array:
-	return [
-		["acceptP2PSessionWithUser", func(): return Steam.acceptP2PSessionWithUser(peer), false],
-		["allowP2PPacketRelay", func(): return Steam.allowP2PPacketRelay(true), false],
-		["closeP2PChannelWithUser", func(): return Steam.closeP2PChannelWithUser(peer, 0), false],
-		["closeP2PSessionWithUser", func(): return Steam.closeP2PSessionWithUser(peer), false],
-		["getP2PSessionState", func(): return Steam.getP2PSessionState(peer), {}],
-		["getAvailableP2PPacketSize", func(): return Steam.getAvailableP2PPacketSize(0), 0],
-		["readP2PPacket", func(): return Steam.readP2PPacket(64, 0), {}],
-		["readP2PPackets", func(): return Steam.readP2PPackets(8, 0), []],
-		["sendP2PPacket", func(): return Steam.sendP2PPacket(peer, bytes(4), Steam.P2P_SEND_RELIABLE, 0), false],
-	]
-
-
 func all_refused_as_not_initialized(when: String) -> void:
-	for c in every_call():
+	for c in networking_calls(peer):
 		refused("%s %s" % [c[0], when], c[1], c[2], "not initialized")
 	Steam.run_callbacks()
 	check_no_error("run_callbacks %s is silent" % when)

@@ -12,33 +12,18 @@ const REFUSED := "called from a thread other than Godot's main thread"
 var me := 0
 
 
-func bytes(count: int) -> PackedByteArray:
-	var b := PackedByteArray()
-	b.resize(count)
-	b.fill(7)
-	return b
-
-
 ## Every method of the singleton with a valid argument list, and what a
 ## refused call returns.
 func every_call() -> Array:
-	return [
+	var lifecycle := [
 		["steamInitEx", func(): return Steam.steamInitEx().get("status"), Steam.STEAM_API_INIT_RESULT_FAILED_GENERIC],
 		["steamInit", func(): return Steam.steamInit(), false],
 		["steamShutdown", func(): Steam.steamShutdown(), null],
 		["isSteamRunning", func(): return Steam.isSteamRunning(), false],
 		["getSteamID", func(): return Steam.getSteamID(), 0],
 		["run_callbacks", func(): Steam.run_callbacks(), null],
-		["acceptP2PSessionWithUser", func(): return Steam.acceptP2PSessionWithUser(me), false],
-		["allowP2PPacketRelay", func(): return Steam.allowP2PPacketRelay(true), false],
-		["closeP2PChannelWithUser", func(): return Steam.closeP2PChannelWithUser(me, 0), false],
-		["closeP2PSessionWithUser", func(): return Steam.closeP2PSessionWithUser(me), false],
-		["getP2PSessionState", func(): return Steam.getP2PSessionState(me), {}],
-		["getAvailableP2PPacketSize", func(): return Steam.getAvailableP2PPacketSize(0), 0],
-		["readP2PPacket", func(): return Steam.readP2PPacket(64, 0), {}],
-		["readP2PPackets", func(): return Steam.readP2PPackets(8, 0), []],
-		["sendP2PPacket", func(): return Steam.sendP2PPacket(me, bytes(4), Steam.P2P_SEND_RELIABLE, 0), false],
 	]
+	return lifecycle + networking_calls(me)
 
 
 ## Runs every call on this (non-main) thread; returns [name, result] pairs.
@@ -52,7 +37,7 @@ func call_everything() -> Array:
 func test_calls_from_a_thread_are_refused_and_change_nothing() -> void:
 	check_eq(Steam.steamInitEx().get("status"), Steam.STEAM_API_INIT_RESULT_OK, "init on the main thread")
 	me = Steam.getSteamID()
-	check(Steam.sendP2PPacket(me, bytes(48), Steam.P2P_SEND_RELIABLE, 0), "a packet to ourselves")
+	check(Steam.sendP2PPacket(me, bytes(48, 7), Steam.P2P_SEND_RELIABLE, 0), "a packet to ourselves")
 	Steam.acceptP2PSessionWithUser(me)
 	check(await wait_until(func(): return Steam.getAvailableP2PPacketSize(0) == 48, 5000),
 		"the packet waits before the thread runs")
@@ -78,7 +63,7 @@ func test_calls_from_a_thread_are_refused_and_change_nothing() -> void:
 	check(Steam.isSteamRunning(), "still running after the thread's steamShutdown()")
 	check_eq(Steam.getSteamID(), me, "same Steam ID")
 	var packet := Steam.readP2PPacket(64, 0)
-	check_eq(packet.get("data"), bytes(48), "the waiting packet is still there, whole")
+	check_eq(packet.get("data"), bytes(48, 7), "the waiting packet is still there, whole")
 	check_eq(packet.get("remote_steam_id"), me, "from ourselves")
 	check_eq(Steam.getP2PSessionState(me).get("connection_active"), true, "the session is still open")
 	check_no_error("main-thread calls after the thread")
