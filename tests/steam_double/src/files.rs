@@ -1,0 +1,242 @@
+//! The shared directory: the packet and close-notice file format, our
+//! inbox, and the `.seq`, `.up`, `.gone` and `.calls` files (described in
+//! the crate doc).
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::Double;
+use crate::table::{Packet, Table};
+
+/// The channel field of a close notice (with an empty payload).
+const CLOSE_CHANNEL: i32 = -1;
+/// Sender SteamID64 (8 bytes) and channel (4 bytes) before the payload.
+const HEADER: usize = 12;
+
+/// What one inbox file holds.
+pub(crate) enum Message {
+    Packet(Packet),
+    /// The sender closed its session with us.
+    Close {
+        from: u64,
+    },
+}
+
+pub(crate) fn encode_packet(from: u64, channel: i32, payload: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(HEADER + payload.len());
+    bytes.extend_from_slice(&from.to_le_bytes());
+    bytes.extend_from_slice(&channel.to_le_bytes());
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
+pub(crate) fn encode_close(from: u64) -> Vec<u8> {
+    encode_packet(from, CLOSE_CHANNEL, &[])
+}
+
+pub(crate) fn decode(bytes: &[u8]) -> Option<Message> {
+    if bytes.len() < HEADER {
+        return None;
+    }
+    let from = u64::from_le_bytes(bytes[0..8].try_into().ok()?);
+    let channel = i32::from_le_bytes(bytes[8..12].try_into().ok()?);
+    if channel == CLOSE_CHANNEL && bytes.len() == HEADER {
+        return Some(Message::Close { from });
+    }
+    Some(Message::Packet(Packet {
+        from,
+        channel,
+        data: bytes[HEADER..].to_vec(),
+    }))
+}
+
+impl Double {
+    pub(crate) fn log_call(&self, line: std::fmt::Arguments) {
+        let path = self.dir.join(format!("{}.calls", self.me));
+        if let Ok(mut file) = fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = writeln!(file, "{line}");
+        }
+    }
+
+    fn seq_file(dir: &Path, id: u64) -> PathBuf {
+        dir.join(format!("{id}.seq"))
+    }
+
+    fn up_file(dir: &Path, id: u64) -> PathBuf {
+        dir.join(format!("{id}.up"))
+    }
+
+    fn gone_file(dir: &Path, id: u64) -> PathBuf {
+        dir.join(format!("{id}.gone"))
+    }
+
+    pub(crate) fn inbox(dir: &Path, id: u64) -> PathBuf {
+        dir.join(id.to_string())
+    }
+
+    /// Whether `id`'s process has initialized the double, has not shut
+    /// down, and is not marked gone.
+    pub(crate) fn is_up(&self, id: u64) -> bool {
+        Self::up_file(&self.dir, id).exists() && !Self::gone_file(&self.dir, id).exists()
+    }
+
+    /// Writes one message into `remote`'s inbox under our next number.
+    pub(crate) fn write_message(&mut self, remote: u64, bytes: &[u8]) -> bool {
+        let inbox = Self::inbox(&self.dir, remote);
+        if fs::create_dir_all(&inbox).is_err() {
+            return false;
+        }
+        let name = format!("{}-{:020}", self.me, self.next_seq);
+        self.next_seq += 1;
+        let tmp = inbox.join(format!("{name}.tmp"));
+        fs::write(&tmp, bytes).is_ok()
+            && fs::rename(&tmp, inbox.join(format!("{name}.pkt"))).is_ok()
+    }
+
+    /// Closes the session with `remote` and, if there was one, tells it.
+    pub(crate) fn close_session(&mut self, remote: u64) -> bool {
+        if !self.table.close_session(remote) {
+            return false;
+        }
+        self.write_message(remote, &encode_close(self.me));
+        true
+    }
+
+    /// Moves messages from the inbox directory into the table, in each
+    /// sender's order.
+    pub(crate) fn receive(&mut self) {
+        let Ok(entries) = fs::read_dir(Self::inbox(&self.dir, self.me)) else {
+            return;
+        };
+        let mut names: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "pkt"))
+            .collect();
+        // Names are <sender>-<zero-padded seq>: sorting keeps each sender's order.
+        names.sort();
+        let now = Instant::now();
+        let mut stalled = std::collections::HashSet::new();
+        for path in names {
+            let Some((sender, seq)) = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.split_once('-'))
+                .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
+            else {
+                continue;
+            };
+            let expected = self.expected_seq.entry(sender).or_insert(0);
+            if stalled.contains(&sender) || seq != *expected {
+                // An earlier message is not visible yet: take this one later.
+                stalled.insert(sender);
+                continue;
+            }
+            *expected += 1;
+            let Ok(bytes) = fs::read(&path) else { continue };
+            let _ = fs::remove_file(&path);
+            match decode(&bytes) {
+                Some(Message::Packet(packet)) => self.table.on_packet(now, packet),
+                Some(Message::Close { from }) => self.table.on_close_notice(from),
+                None => {}
+            }
+        }
+    }
+
+    /// Ends sessions with peers marked gone.
+    pub(crate) fn check_gone(&mut self) {
+        let gone: Vec<(u64, u8)> = self
+            .table
+            .sessions
+            .keys()
+            .filter_map(|id| {
+                let text = fs::read_to_string(Self::gone_file(&self.dir, *id)).ok()?;
+                Some((*id, text.trim().parse().unwrap_or(4)))
+            })
+            .collect();
+        for (id, error) in gone {
+            self.table.peer_gone(id, error);
+        }
+    }
+}
+
+/// `SteamAPI_InitFlat`'s work: reads the environment and our saved `.seq`,
+/// creates our inbox and, last, writes our `.up` marker.
+pub(crate) fn read_config() -> Result<Double, (i32, String)> {
+    let result: i32 = std::env::var("STEAM_DOUBLE_INIT_RESULT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    if (1..=3).contains(&result) {
+        let msg = std::env::var("STEAM_DOUBLE_INIT_MESSAGE")
+            .unwrap_or_else(|_| "init failed on request".into());
+        return Err((result, msg));
+    }
+    let dir = std::env::var("STEAM_DOUBLE_DIR")
+        .map_err(|_| (1, "STEAM_DOUBLE_DIR is not set".to_string()))?;
+    let me = std::env::var("STEAM_DOUBLE_STEAM_ID")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .ok_or((1, "STEAM_DOUBLE_STEAM_ID is not a SteamID64".to_string()))?;
+    let dir = PathBuf::from(dir);
+    fs::create_dir_all(Double::inbox(&dir, me))
+        .map_err(|e| (1, format!("cannot create the inbox: {e}")))?;
+    // Receivers expect each sender's numbering to go on across a restart.
+    let saved = fs::read_to_string(Double::seq_file(&dir, me)).unwrap_or_default();
+    let mut numbers = saved.lines().filter_map(|line| {
+        let (key, value) = line.split_once(' ')?;
+        Some((key.parse::<u64>().ok()?, value.parse::<u64>().ok()?))
+    });
+    // The first line is our own next number, the others each sender's next expected one.
+    let next_seq = numbers.next().map_or(0, |(_, seq)| seq);
+    let expected_seq = numbers.collect();
+    // Last, so only a successful init marks us up.
+    fs::write(Double::up_file(&dir, me), "")
+        .map_err(|e| (1, format!("cannot write the up marker: {e}")))?;
+    Ok(Double {
+        me,
+        dir,
+        next_seq,
+        expected_seq,
+        table: Table::default(),
+        current: None,
+    })
+}
+
+impl Double {
+    /// `SteamAPI_Shutdown`: saves our message numbers in `.seq`, for the
+    /// next init, and removes our `.up` marker.
+    pub(crate) fn shut_down(self) {
+        let mut saved = format!("{} {}\n", self.me, self.next_seq);
+        for (sender, seq) in &self.expected_seq {
+            saved += &format!("{sender} {seq}\n");
+        }
+        let _ = fs::write(Self::seq_file(&self.dir, self.me), saved);
+        let _ = fs::remove_file(Self::up_file(&self.dir, self.me));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::{A, B};
+
+    #[test]
+    fn wire_round_trip_and_close_notice() {
+        let Some(Message::Packet(p)) = decode(&encode_packet(A, 3, b"hi")) else {
+            panic!("not a packet");
+        };
+        assert_eq!((p.from, p.channel, p.data.as_slice()), (A, 3, &b"hi"[..]));
+        assert!(matches!(
+            decode(&encode_close(B)),
+            Some(Message::Close { from: B })
+        ));
+        // A payload on channel -1 is a packet, not a notice.
+        assert!(matches!(
+            decode(&encode_packet(A, -1, b"x")),
+            Some(Message::Packet(_))
+        ));
+        assert!(decode(&[0; 11]).is_none());
+    }
+}
