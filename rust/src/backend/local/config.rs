@@ -2,6 +2,7 @@
 //! from the environment.
 
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::p2p::{InitFailure, InitStatus, SteamId};
@@ -9,7 +10,12 @@ use crate::p2p::{InitFailure, InitStatus, SteamId};
 /// Instance number to use (`STEAM_NETWORKING_LOCAL_ID`); else the lowest free slot.
 pub const ID_ENV: &str = "STEAM_NETWORKING_LOCAL_ID";
 /// Port of instance 0 (`STEAM_NETWORKING_LOCAL_PORT`); instance n uses this + n.
+/// `0`: ports the OS picks, found through the directory (`DIR_ENV`).
 pub const PORT_ENV: &str = "STEAM_NETWORKING_LOCAL_PORT";
+/// A folder where instances register the ports the OS gave them
+/// (`STEAM_NETWORKING_LOCAL_DIR`): instances that share it find each other,
+/// and nothing else on the machine can collide with them.
+pub const DIR_ENV: &str = "STEAM_NETWORKING_LOCAL_DIR";
 /// How long a silent peer has before `p2p_session_connect_fail` (milliseconds).
 pub const TIMEOUT_ENV: &str = "STEAM_NETWORKING_LOCAL_TIMEOUT_MS";
 
@@ -21,10 +27,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 pub const MAX_SLOTS: u16 = 64;
 
 /// The local backend's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalConfig {
-    /// Port of instance 0.
+    /// Port of instance 0 (unused with a directory).
     pub base_port: u16,
+    /// With a directory, ports come from the OS and are registered there.
+    pub dir: Option<PathBuf>,
     /// The requested instance number, if any.
     pub slot: Option<u16>,
     /// Silence after which a session fails.
@@ -63,8 +71,21 @@ impl LocalConfig {
                 .trim()
                 .parse::<u16>()
                 .ok()
-                .filter(|p| *p >= 1024 && u32::from(*p) + u32::from(MAX_SLOTS) <= 65535)
-                .ok_or_else(|| bad(PORT_ENV, &v, "expected a port 1024..65471"))?,
+                .filter(|p| {
+                    *p == 0 || (*p >= 1024 && u32::from(*p) + u32::from(MAX_SLOTS) <= 65535)
+                })
+                .ok_or_else(|| {
+                    bad(
+                        PORT_ENV,
+                        &v,
+                        "expected a port 1024..65471, or 0 for ports the OS picks",
+                    )
+                })?,
+        };
+        let dir = match get(DIR_ENV).filter(|v| !v.trim().is_empty()) {
+            Some(v) => Some(PathBuf::from(v)),
+            None if base_port == 0 => Some(std::env::temp_dir().join("steam-networking-local")),
+            None => None,
         };
         let timeout = match get(TIMEOUT_ENV).filter(|v| !v.trim().is_empty()) {
             None => DEFAULT_TIMEOUT,
@@ -78,9 +99,20 @@ impl LocalConfig {
         };
         Ok(Self {
             base_port,
+            dir,
             slot,
             timeout,
         })
+    }
+
+    /// Fixed ports from `base_port`, no directory: what a game gets by default.
+    pub fn with_ports(base_port: u16, slot: Option<u16>, timeout: Duration) -> Self {
+        Self {
+            base_port,
+            dir: None,
+            slot,
+            timeout,
+        }
     }
 
     /// Reads the settings from the environment.
@@ -88,7 +120,7 @@ impl LocalConfig {
         Self::from_lookup(|key| std::env::var(key).ok())
     }
 
-    /// Where instance `slot` listens (TCP and UDP), on loopback only.
+    /// Where instance `slot` listens (TCP and UDP) with fixed ports.
     pub fn addr(&self, slot: u16) -> SocketAddr {
         SocketAddrV4::new(Ipv4Addr::LOCALHOST, self.base_port + slot).into()
     }
@@ -123,10 +155,21 @@ mod tests {
     fn defaults() {
         let c = config(&[]).unwrap();
         assert_eq!(
-            (c.base_port, c.slot, c.timeout),
-            (27200, None, DEFAULT_TIMEOUT)
+            (c.base_port, c.slot, c.timeout, c.dir.clone()),
+            (27200, None, DEFAULT_TIMEOUT, None)
         );
         assert_eq!(c.addr(3).to_string(), "127.0.0.1:27203");
+    }
+
+    #[test]
+    fn a_directory_or_port_zero_means_ports_from_the_os() {
+        let c = config(&[(DIR_ENV, "/tmp/run-1")]).unwrap();
+        assert_eq!(c.dir, Some(PathBuf::from("/tmp/run-1")));
+        let c = config(&[(PORT_ENV, "0")]).unwrap();
+        assert_eq!(
+            c.dir,
+            Some(std::env::temp_dir().join("steam-networking-local"))
+        );
     }
 
     #[test]

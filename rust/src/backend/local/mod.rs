@@ -6,12 +6,16 @@
 //! [`wire`], the sockets and threads in [`transport`]; this file joins them.
 
 pub mod config;
+pub mod directory;
 pub mod fair;
 pub mod pool;
 pub mod sessions;
 pub mod stream;
 pub mod transport;
 pub mod wire;
+
+#[cfg(test)]
+mod glue_tests;
 
 use std::collections::HashSet;
 use std::net::Ipv4Addr;
@@ -23,7 +27,7 @@ use crate::p2p::{
 };
 use config::{LocalConfig, MAX_SLOTS};
 use sessions::{Rules, SessionTable};
-use transport::{SendRefused, Transport};
+use transport::{SendRefused, StartError, Transport};
 
 /// How often an unaccepted peer that keeps sending raises a new request.
 const REQUEST_REPEAT: Duration = Duration::from_secs(1);
@@ -42,7 +46,6 @@ const HOUSEKEEPING_EVERY: Duration = Duration::from_millis(5);
 /// A running local-backend instance.
 pub struct LocalBackend {
     me: SteamId,
-    config: LocalConfig,
     table: SessionTable,
     transport: Transport,
     /// Non-local ids already warned about, so the log says it once.
@@ -53,42 +56,69 @@ pub struct LocalBackend {
     /// When the sockets were last read.
     last_look: Instant,
     last_housekeeping: Instant,
+    /// Peers that closed their session with us during a pump, kept here
+    /// between pumps so that no pump allocates.
+    closed_by_peer: Vec<SteamId>,
 }
 
 impl LocalBackend {
     /// Takes the configured slot, or the lowest free one, and starts.
     pub fn start(config: LocalConfig) -> Result<Self, InitFailure> {
+        Self::start_with(config, transport::spawn_thread)
+    }
+
+    /// [`LocalBackend::start`], starting threads through `spawner`.
+    pub fn start_with(
+        config: LocalConfig,
+        spawner: transport::Spawner,
+    ) -> Result<Self, InitFailure> {
+        let failed = |why: String| {
+            InitFailure::new(
+                InitStatus::FailedGeneric,
+                format!("the local backend cannot start: {why}"),
+            )
+        };
         let (slot, transport) = match config.slot {
-            Some(slot) => {
-                let transport = Transport::bind(config, slot).map_err(|err| {
+            Some(slot) => match Transport::bind_with(&config, slot, spawner) {
+                Ok(transport) => (slot, transport),
+                Err(StartError::Taken(why)) => {
+                    return Err(InitFailure::new(
+                        InitStatus::FailedGeneric,
+                        format!(
+                            "local instance {slot} is taken: {why}. \
+                             Give each instance its own STEAM_NETWORKING_LOCAL_ID, or leave it unset to pick a free one"
+                        ),
+                    ));
+                }
+                Err(StartError::Failed(why)) => return Err(failed(why)),
+            },
+            None => {
+                let mut found = None;
+                for slot in 0..MAX_SLOTS {
+                    match Transport::bind_with(&config, slot, spawner) {
+                        Ok(transport) => {
+                            found = Some((slot, transport));
+                            break;
+                        }
+                        Err(StartError::Taken(_)) => {}
+                        Err(StartError::Failed(why)) => return Err(failed(why)),
+                    }
+                }
+                found.ok_or_else(|| {
                     InitFailure::new(
                         InitStatus::FailedGeneric,
                         format!(
-                            "local instance {slot} is taken: port {} on 127.0.0.1 is in use ({err}). \
-                             Give each instance its own STEAM_NETWORKING_LOCAL_ID, or leave it unset to pick a free one",
-                            config.addr(slot).port()
+                            "no free local instance slot: all {MAX_SLOTS} are taken ({})",
+                            directory::Directory::new(&config).describe()
                         ),
                     )
-                })?;
-                (slot, transport)
+                })?
             }
-            None => (0..MAX_SLOTS)
-                .find_map(|slot| Transport::bind(config, slot).ok().map(|t| (slot, t)))
-                .ok_or_else(|| {
-                    InitFailure::new(
-                        InitStatus::FailedGeneric,
-                        format!(
-                            "no free local instance slot: ports {}..{} on 127.0.0.1 are all in use",
-                            config.base_port,
-                            config.base_port + MAX_SLOTS - 1
-                        ),
-                    )
-                })?,
         };
         let me = LocalConfig::steam_id(slot);
         log::info!(
             "local backend: instance {slot}, Steam ID {me}, port {}",
-            config.addr(slot).port()
+            transport.addr().port()
         );
         let rules = Rules {
             timeout: config.timeout,
@@ -97,13 +127,13 @@ impl LocalBackend {
         };
         Ok(Self {
             me,
-            config,
             table: SessionTable::new(rules),
             transport,
             warned: HashSet::new(),
             full: HashSet::new(),
             last_look: Instant::now(),
             last_housekeeping: Instant::now(),
+            closed_by_peer: Vec::new(),
         })
     }
 
@@ -118,6 +148,7 @@ impl LocalBackend {
             self.last_look = now;
         }
         let table = &mut self.table;
+        let closed_by_peer = &mut self.closed_by_peer;
         self.transport.drain(look, |inbound| match inbound {
             transport::Inbound::Packet {
                 sender,
@@ -129,9 +160,29 @@ impl LocalBackend {
             }
             transport::Inbound::Alive(peer) => table.heard_from(now, peer),
             transport::Inbound::Unreachable(peer) => table.fail(peer, SessionError::Timeout),
+            transport::Inbound::Closed(peer) => {
+                if table.peer_closed(peer) {
+                    closed_by_peer.push(peer);
+                }
+            }
         });
+        // Our side of a session the peer closed ends without a word back:
+        // the peer has no session to close any more.
+        for peer in self.closed_by_peer.drain(..) {
+            self.transport.close(peer, false);
+        }
         self.give_back();
         now
+    }
+
+    /// Where this instance listens (TCP and UDP, on 127.0.0.1).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.transport.addr()
+    }
+
+    /// What the transport holds now (threads, connections): for leak checks.
+    pub fn holdings(&self) -> transport::Holdings {
+        self.transport.holdings()
     }
 
     fn give_back(&mut self) {
@@ -144,6 +195,11 @@ impl LocalBackend {
 
     fn refused(&mut self, to: SteamId, why: SendRefused) -> bool {
         match why {
+            SendRefused::NoThread => {
+                // transport.rs logged why; the session cannot work.
+                self.table.fail(to, SessionError::Timeout);
+                false
+            }
             SendRefused::QueueFull => {
                 if self.full.insert(to) {
                     log::warn!(
@@ -177,7 +233,9 @@ impl Backend for LocalBackend {
     fn send(&mut self, to: SteamId, data: &[u8], send_type: SendType, channel: Channel) -> bool {
         // No pump: sending depends on nothing that arrived, and a game that
         // sends in a loop should not read the sockets once per packet.
-        self.table.on_send(Instant::now(), to, channel);
+        if self.table.on_send(Instant::now(), to, channel) {
+            self.transport.ping(to);
+        }
         let sent = if send_type.is_reliable() {
             self.transport.send_reliable(to, channel, data)
         } else {
@@ -228,7 +286,9 @@ impl Backend for LocalBackend {
 
     fn accept(&mut self, remote: SteamId) -> bool {
         self.pump(SOCKET_LOOK_GAP);
-        self.table.accept(Instant::now(), remote);
+        if self.table.accept(Instant::now(), remote) {
+            self.transport.ping(remote);
+        }
         // Accepting opens our side of the connection, as Steam's would.
         if let Err(why) = self.transport.connect(remote) {
             self.refused(remote, why);
@@ -239,7 +299,9 @@ impl Backend for LocalBackend {
     fn close_session(&mut self, remote: SteamId) -> bool {
         self.pump(SOCKET_LOOK_GAP);
         let closed = self.table.close_session(remote);
-        self.transport.disconnect(remote);
+        if closed {
+            self.transport.close(remote, true);
+        }
         self.give_back();
         closed
     }
@@ -248,7 +310,7 @@ impl Backend for LocalBackend {
         self.pump(SOCKET_LOOK_GAP);
         let closed = self.table.close_channel(remote, channel);
         if closed && !self.table.has_session(remote) {
-            self.transport.disconnect(remote);
+            self.transport.close(remote, true);
         }
         self.give_back();
         closed
@@ -259,7 +321,7 @@ impl Backend for LocalBackend {
         if !self.table.has_session(remote) {
             return None;
         }
-        let active = self.table.is_accepted(remote) && self.transport.is_connected(remote);
+        let active = self.table.is_active(remote);
         let (bytes, packets) = self.transport.send_queue(remote);
         Some(SessionState {
             connection_active: active,
@@ -269,8 +331,7 @@ impl Backend for LocalBackend {
             bytes_queued_for_send: i32::try_from(bytes).unwrap_or(i32::MAX),
             packets_queued_for_send: i32::try_from(packets).unwrap_or(i32::MAX),
             remote_ip: u32::from(Ipv4Addr::LOCALHOST),
-            remote_port: LocalConfig::slot_of(remote)
-                .map_or(0, |slot| self.config.addr(slot).port()),
+            remote_port: self.transport.peer_addr(remote).map_or(0, |a| a.port()),
         })
     }
 
@@ -291,9 +352,9 @@ impl Backend for LocalBackend {
             self.table.tick(now);
             // Sessions that timed out or failed drop their connections too.
             let table = &self.table;
-            self.transport
-                .disconnect_unless(|peer| table.has_session(peer));
-            self.transport.watch(self.table.peers());
+            self.transport.close_unless(|peer| table.has_session(peer));
+            self.transport.watch(self.table.accepted_peers());
+            self.transport.reap();
             self.give_back();
         }
         self.table.take_events(events);

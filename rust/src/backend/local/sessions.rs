@@ -36,6 +36,9 @@ struct Queued {
 struct Session {
     /// Accepted by us (explicitly, or by sending to the peer).
     accepted: bool,
+    /// The peer has answered since the session began (a packet, or a
+    /// pong): the connection is up, whatever send types carry the traffic.
+    answered: bool,
     /// Channels used in either direction; closing the last closes the session.
     channels: BTreeSet<Channel>,
     /// Packets that arrived before acceptance, in order.
@@ -77,6 +80,7 @@ impl Session {
     fn new(now: Instant, accepted: bool) -> Self {
         Self {
             accepted,
+            answered: false,
             channels: BTreeSet::new(),
             held: VecDeque::new(),
             last_heard: now,
@@ -128,6 +132,7 @@ impl SessionTable {
             .entry(sender)
             .or_insert_with(|| Session::new(now, false));
         session.last_heard = now;
+        session.answered = true;
         session.channels.insert(channel);
         let packet = Queued {
             sender,
@@ -149,20 +154,24 @@ impl SessionTable {
         true
     }
 
-    /// Notes that `peer` is alive (any traffic, or an answered ping).
+    /// Notes that `peer` answered a ping.
     pub fn heard_from(&mut self, now: Instant, peer: SteamId) {
         if let Some(session) = self.sessions.get_mut(&peer) {
             session.last_heard = now;
+            session.answered = true;
         }
     }
 
-    /// `acceptP2PSessionWithUser`: releases held packets in order.
-    pub fn accept(&mut self, now: Instant, peer: SteamId) {
-        let session = self
-            .sessions
-            .entry(peer)
-            .or_insert_with(|| Session::new(now, true));
+    /// `acceptP2PSessionWithUser`: releases held packets in order. Returns
+    /// true if this opened the session or accepted it (not if it already was).
+    pub fn accept(&mut self, now: Instant, peer: SteamId) -> bool {
+        let mut opened = false;
+        let session = self.sessions.entry(peer).or_insert_with(|| {
+            opened = true;
+            Session::new(now, true)
+        });
         if !session.accepted {
+            opened = true;
             session.accepted = true;
             session.last_heard = now;
             for packet in session.held.drain(..) {
@@ -172,14 +181,17 @@ impl SessionTable {
                     .push(peer, packet);
             }
         }
+        opened
     }
 
     /// Sending to `peer` on `channel`: accepts implicitly, as Steam does.
-    pub fn on_send(&mut self, now: Instant, peer: SteamId, channel: Channel) {
-        self.accept(now, peer);
+    /// Returns true if this opened or accepted the session.
+    pub fn on_send(&mut self, now: Instant, peer: SteamId, channel: Channel) -> bool {
+        let opened = self.accept(now, peer);
         if let Some(session) = self.sessions.get_mut(&peer) {
             session.channels.insert(channel);
         }
+        opened
     }
 
     /// Whether there is a session with `peer`.
@@ -192,9 +204,21 @@ impl SessionTable {
         self.sessions.get(&peer).is_some_and(|s| s.accepted)
     }
 
-    /// Peers with a session, for liveness checks.
-    pub fn peers(&self) -> impl Iterator<Item = SteamId> + '_ {
-        self.sessions.keys().copied()
+    /// Steam's `connection_active`: accepted, and the peer has answered.
+    /// Otherwise a session is `connecting`.
+    pub fn is_active(&self, peer: SteamId) -> bool {
+        self.sessions
+            .get(&peer)
+            .is_some_and(|s| s.accepted && s.answered)
+    }
+
+    /// Peers of accepted sessions: those we ping. A pending request lives
+    /// only as long as its peer keeps sending.
+    pub fn accepted_peers(&self) -> impl Iterator<Item = SteamId> + '_ {
+        self.sessions
+            .iter()
+            .filter(|(_, s)| s.accepted)
+            .map(|(peer, _)| *peer)
     }
 
     fn release(&mut self, packet: &Queued) {
@@ -222,12 +246,34 @@ impl SessionTable {
         for packet in &dropped {
             self.release(packet);
         }
+        self.unreliable_bytes.remove(&peer);
         true
     }
 
     /// `closeP2PSessionWithUser`: false if there was no session.
     pub fn close_session(&mut self, peer: SteamId) -> bool {
         self.remove(peer)
+    }
+
+    /// The peer closed its session with us: ours ends too, quietly (Steam
+    /// posts no callback for a peer's close). Packets we had accepted
+    /// stay readable, as they were delivered before the close; held ones
+    /// go with the request. A later packet from the peer is a new request.
+    /// Returns false if there was no session.
+    pub fn peer_closed(&mut self, peer: SteamId) -> bool {
+        self.end(peer)
+    }
+
+    /// Ends the session with `peer` without taking back what it delivered:
+    /// accepted packets stay readable, held ones go.
+    fn end(&mut self, peer: SteamId) -> bool {
+        let Some(session) = self.sessions.remove(&peer) else {
+            return false;
+        };
+        for packet in &session.held {
+            self.release(packet);
+        }
+        true
     }
 
     /// `closeP2PChannelWithUser`: false if the channel was not open. Closing
@@ -271,7 +317,8 @@ impl SessionTable {
         Some(Packet { sender, data })
     }
 
-    /// Raises repeated requests and times out silent peers.
+    /// Raises repeated requests and times out silent peers (what they had
+    /// delivered stays readable).
     pub fn tick(&mut self, now: Instant) {
         let mut expired = Vec::new();
         for (peer, session) in &mut self.sessions {
@@ -289,7 +336,7 @@ impl SessionTable {
             }
         }
         for (peer, accepted) in expired {
-            self.remove(peer);
+            self.end(peer);
             // Only a session we took part in fails visibly; an unaccepted
             // request from a vanished peer just goes away.
             if accepted {
@@ -301,7 +348,7 @@ impl SessionTable {
 
     /// Reports a session that failed for a transport reason.
     pub fn fail(&mut self, peer: SteamId, error: SessionError) {
-        if self.remove(peer) {
+        if self.end(peer) {
             self.events.push(Event::ConnectFail(peer, error as u8));
         }
     }
@@ -456,6 +503,7 @@ mod tests {
         let t0 = Instant::now();
         let mut table = SessionTable::new(RULES);
         table.on_send(t0, id(1), ch(0));
+        table.on_packet(t0, id(1), ch(4), b"last words".to_vec(), true);
         table.on_packet(t0, id(2), ch(0), b"x".to_vec(), true);
         events(&mut table);
         table.heard_from(t0 + Duration::from_secs(1), id(1));
@@ -472,6 +520,16 @@ mod tests {
             vec![Event::ConnectFail(id(1), SessionError::Timeout as u8)]
         );
         assert!(!table.has_session(id(1)));
+        assert_eq!(
+            table.read(ch(4), 64).map(|p| p.data),
+            Some(b"last words".to_vec()),
+            "what it delivered stays readable"
+        );
+        assert_eq!(
+            table.read(ch(0), 64),
+            None,
+            "the request's held packet went"
+        );
     }
 
     #[test]
@@ -514,5 +572,47 @@ mod tests {
             table.on_packet(t0, id(1), ch(0), vec![0; 6], false),
             "reading frees the budget"
         );
+    }
+
+    #[test]
+    fn a_session_is_active_once_accepted_and_answered() {
+        let t0 = Instant::now();
+        let mut table = SessionTable::new(RULES);
+        assert!(table.on_send(t0, id(1), ch(0)), "opened by the send");
+        assert!(!table.on_send(t0, id(1), ch(1)), "already open");
+        assert!(!table.is_active(id(1)), "connecting until the peer answers");
+        table.heard_from(t0, id(1));
+        assert!(table.is_active(id(1)), "a pong is an answer");
+        table.on_packet(t0, id(2), ch(0), b"x".to_vec(), false);
+        assert!(!table.is_active(id(2)), "a pending request is not active");
+        assert_eq!(table.accepted_peers().collect::<Vec<_>>(), vec![id(1)]);
+        assert!(
+            table.accept(t0, id(2)),
+            "accepting a request counts as opening"
+        );
+        assert!(table.is_active(id(2)), "it has answered already");
+    }
+
+    #[test]
+    fn a_peer_close_ends_the_session_quietly_and_keeps_what_was_delivered() {
+        let t0 = Instant::now();
+        let mut table = SessionTable::new(RULES);
+        table.accept(t0, id(1));
+        table.on_packet(t0, id(1), ch(0), b"delivered".to_vec(), true);
+        table.on_packet(t0, id(2), ch(0), b"held".to_vec(), true);
+        events(&mut table);
+        assert!(table.peer_closed(id(1)));
+        assert!(table.peer_closed(id(2)));
+        assert!(!table.peer_closed(id(3)), "no session");
+        assert!(
+            events(&mut table).is_empty(),
+            "no callback for a peer's close"
+        );
+        assert!(!table.has_session(id(1)) && !table.has_session(id(2)));
+        assert_eq!(table.read(ch(0), 64).unwrap().data, b"delivered");
+        assert!(table.read(ch(0), 64).is_none(), "the held packet went");
+        assert_eq!(table.take_released().count(), 2, "both budgets given back");
+        table.on_packet(t0, id(1), ch(0), b"new".to_vec(), true);
+        assert_eq!(events(&mut table), vec![Event::SessionRequest(id(1))]);
     }
 }

@@ -30,6 +30,9 @@ pub enum Status {
     Open,
     /// Ended or broken: drop it.
     Closed,
+    /// The peer closed its session with us (a CLOSE frame): drop it, and
+    /// the session with it.
+    PeerClosed,
 }
 
 /// A payload larger than the buffer, being read into place (its buffer has
@@ -133,6 +136,11 @@ impl<R: Read> FrameReader<R> {
         }
     }
 
+    /// Who is on the other end, once HELLO said so.
+    pub fn peer(&self) -> Option<SteamId> {
+        self.peer
+    }
+
     fn no_hello(&self) -> Status {
         log::warn!(
             "local backend: connection from {} did not start with HELLO",
@@ -212,7 +220,8 @@ impl<R: Read> FrameReader<R> {
         let body = &self.buf[at..at + len];
         match (self.peer, wire::decode_frame(body)) {
             (None, Ok(Frame::Hello(peer))) => self.peer = Some(peer),
-            (None, Ok(Frame::Data(_))) => return Err(self.no_hello()),
+            (None, Ok(Frame::Data(_) | Frame::Close)) => return Err(self.no_hello()),
+            (Some(_), Ok(Frame::Close)) => return Err(Status::PeerClosed),
             (None, Err(err)) => {
                 log_dropped("connection", &self.from, &err);
                 return Err(Status::Closed);
@@ -333,6 +342,23 @@ mod tests {
         stream.extend(wire::encode_frame(id(1), ch(0), b"real"));
         let (got, _) = read_all(stream, 64);
         assert_eq!(got, vec![(id(1), ch(0), b"real".to_vec())]);
+    }
+
+    #[test]
+    fn close_ends_the_stream_after_what_came_before() {
+        let mut stream = wire::encode_hello(id(1));
+        stream.extend(wire::encode_frame(id(1), ch(0), b"bye"));
+        stream.extend(wire::encode_close_frame());
+        stream.extend(wire::encode_frame(id(1), ch(0), b"never"));
+        let (got, status) = read_all(stream, 3);
+        assert_eq!(got, vec![(id(1), ch(0), b"bye".to_vec())]);
+        assert_eq!(status, Status::PeerClosed);
+        let mut reader = FrameReader::new(Cursor::new(wire::encode_close_frame()), "t".into());
+        assert_eq!(
+            reader.poll(&mut Unread::default(), &mut |_, _, _| {}),
+            Status::Closed,
+            "CLOSE before HELLO is not a close"
+        );
     }
 
     #[test]

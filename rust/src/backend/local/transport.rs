@@ -19,17 +19,18 @@
 //! buffers go back to a small [`BufferPool`] instead of the allocator.
 
 use std::collections::HashSet;
-use std::io::{BufWriter, ErrorKind, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::io::{BufWriter, ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::config::LocalConfig;
+use super::directory::{BindError, Claim, Directory, Endpoint};
 use super::pool::BufferPool;
 use super::stream::{FrameReader, Status, Unread};
 use super::wire::{self, Datagram, WireError};
@@ -66,6 +67,9 @@ pub enum Inbound {
     Alive(SteamId),
     /// No connection to the peer could be made in time.
     Unreachable(SteamId),
+    /// The peer closed its session with us; everything it sent before
+    /// came first.
+    Closed(SteamId),
 }
 
 /// Why a send was refused.
@@ -75,6 +79,17 @@ pub enum SendRefused {
     NotLocal,
     /// The peer's send queue is over `SEND_QUEUE_BUDGET`.
     QueueFull,
+    /// The thread that would send to the peer could not start.
+    NoThread,
+}
+
+/// Why the transport could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The slot is someone else's.
+    Taken(String),
+    /// A socket or a worker thread could not be had: the message says which.
+    Failed(String),
 }
 
 /// What workers hand to the main thread.
@@ -84,10 +99,36 @@ enum FromWorker {
     Connection(TcpStream),
 }
 
+/// What the main thread hands a writer.
+enum Outbound {
+    /// A frame, and the payload bytes it carries (for the queue counters).
+    Frame(Vec<u8>, usize),
+    /// The session ended: send what is queued, then (if `notify`) CLOSE,
+    /// then end the connection.
+    End { notify: bool },
+}
+
+/// Starts a named worker thread. Production uses [`std::thread::Builder`];
+/// tests pass one that fails, to see that a start fails cleanly.
+pub type Spawner =
+    fn(String, Box<dyn FnOnce() + Send + 'static>) -> std::io::Result<JoinHandle<()>>;
+
+/// The spawner games use.
+pub fn spawn_thread(
+    name: String,
+    work: Box<dyn FnOnce() + Send + 'static>,
+) -> std::io::Result<JoinHandle<()>> {
+    thread::Builder::new().name(name).spawn(work)
+}
+
 /// State the workers share with the main thread.
 struct Shared {
     me: SteamId,
-    config: LocalConfig,
+    /// Our own TCP and UDP address.
+    addr: SocketAddr,
+    timeout: Duration,
+    directory: Directory,
+    spawner: Spawner,
     tx: Sender<FromWorker>,
     stop: AtomicBool,
     /// Non-blocking: every reader polls it.
@@ -99,10 +140,14 @@ struct Shared {
     /// Counts the main thread's pumps; while it moves, the UDP worker leaves
     /// the socket to the main thread.
     pumps: AtomicU64,
-    /// Clones of outbound connections, shut down at stop to unblock writers.
-    streams: Mutex<Vec<TcpStream>>,
+    /// Clones of open outbound connections, shut down at stop to unblock
+    /// their writers; each writer removes its own when it ends.
+    streams: Mutex<HashMap<u64, TcpStream>>,
+    next_stream: AtomicU64,
     /// Peers to ping.
     watched: Mutex<HashSet<SteamId>>,
+    /// Every worker not yet joined (finished ones are reaped by the main
+    /// thread, so a game that opens and closes sessions all day keeps none).
     threads: Mutex<Vec<JoinHandle<()>>>,
     /// Large frame and payload buffers, passed around instead of freed.
     pool: Arc<BufferPool>,
@@ -131,31 +176,51 @@ impl Shared {
         self.stop.load(Ordering::Acquire)
     }
 
-    fn spawn(self: &Arc<Self>, name: String, work: impl FnOnce(Arc<Shared>) + Send + 'static) {
+    fn spawn(
+        self: &Arc<Self>,
+        name: String,
+        work: impl FnOnce(Arc<Shared>) + Send + 'static,
+    ) -> std::io::Result<()> {
         let shared = self.clone();
-        match thread::Builder::new()
-            .name(name)
-            .spawn(move || work(shared))
-        {
-            Ok(handle) => lock(&self.threads).push(handle),
-            Err(err) => log::error!("local backend: cannot start a worker thread: {err}"),
+        let handle = (self.spawner)(name, Box::new(move || work(shared)))?;
+        lock(&self.threads).push(handle);
+        Ok(())
+    }
+
+    fn track(&self, stream: &TcpStream) -> Option<u64> {
+        let clone = stream.try_clone().ok()?;
+        let key = self.next_stream.fetch_add(1, Ordering::Relaxed);
+        lock(&self.streams).insert(key, clone);
+        Some(key)
+    }
+
+    fn untrack(&self, key: Option<u64>) {
+        if let Some(key) = key {
+            lock(&self.streams).remove(&key);
         }
     }
 
-    fn track(&self, stream: &TcpStream) {
-        if let Ok(clone) = stream.try_clone() {
-            lock(&self.streams).push(clone);
+    fn send_datagram(&self, peer: SteamId, datagram: &[u8]) {
+        let addr = LocalConfig::slot_of(peer).and_then(|slot| self.directory.addr(slot));
+        if let Some(addr) = addr
+            && let Err(err) = self.udp.send_to(datagram, addr)
+        {
+            log::debug!("local backend: datagram to {peer} dropped: {err}");
         }
     }
 }
 
 /// One outbound connection's queue and counters.
 struct Writer {
-    tx: Sender<(Vec<u8>, usize)>,
+    tx: Sender<Outbound>,
     queued_bytes: Arc<AtomicUsize>,
     queued_packets: Arc<AtomicUsize>,
-    connected: Arc<AtomicBool>,
     running: Arc<AtomicBool>,
+    /// Set when the session ends: a writer still trying to connect then
+    /// gives up instead of retrying until the timeout.
+    ending: Arc<AtomicBool>,
+    /// Disconnects when the writer's thread ends.
+    done: Receiver<()>,
 }
 
 /// The sockets and workers of one local instance.
@@ -163,24 +228,50 @@ pub struct Transport {
     shared: Arc<Shared>,
     rx: Receiver<FromWorker>,
     writers: HashMap<SteamId, Writer>,
+    /// Per peer, the last writer told to end and not yet ended: a new
+    /// connection to that peer waits for it, so the peer sees the old
+    /// session's CLOSE before the new session's first packet.
+    ending: HashMap<SteamId, Receiver<()>>,
     /// Accepted connections, read on the main thread.
     incoming: Vec<FrameReader<TcpStream>>,
     /// Reliable bytes per peer handed over and not yet read by the game.
     unread: Unread,
     datagram: Box<[u8]>,
+    _claim: Option<Claim>,
 }
 
 impl Transport {
-    /// Binds instance `slot`'s TCP and UDP ports; `Err` if either is taken.
-    pub fn bind(config: LocalConfig, slot: u16) -> std::io::Result<Self> {
-        let addr = config.addr(slot);
-        let listener = TcpListener::bind(addr)?;
-        let udp = UdpSocket::bind(addr)?;
-        udp.set_nonblocking(true)?;
+    /// Binds instance `slot`'s TCP and UDP sockets and starts the workers.
+    pub fn bind(config: &LocalConfig, slot: u16) -> Result<Self, StartError> {
+        Self::bind_with(config, slot, spawn_thread)
+    }
+
+    /// [`Transport::bind`], starting threads through `spawner`.
+    pub fn bind_with(
+        config: &LocalConfig,
+        slot: u16,
+        spawner: Spawner,
+    ) -> Result<Self, StartError> {
+        let directory = Directory::new(config);
+        let Endpoint {
+            addr,
+            listener,
+            udp,
+            claim,
+        } = directory.bind(slot).map_err(|err| match err {
+            BindError::Taken(why) => StartError::Taken(why),
+            BindError::Failed(why) => StartError::Failed(why),
+        })?;
+        udp.set_nonblocking(true).map_err(|err| {
+            StartError::Failed(format!("cannot make the UDP socket non-blocking: {err}"))
+        })?;
         let (tx, rx) = crossbeam_channel::unbounded();
         let shared = Arc::new(Shared {
             me: LocalConfig::steam_id(slot),
-            config,
+            addr,
+            timeout: config.timeout,
+            directory,
+            spawner,
             tx,
             stop: AtomicBool::new(false),
             udp,
@@ -188,20 +279,45 @@ impl Transport {
             udp_reader: Mutex::default(),
             pumps: AtomicU64::new(0),
             streams: Mutex::default(),
+            next_stream: AtomicU64::new(0),
             watched: Mutex::default(),
             threads: Mutex::default(),
             pool: Arc::default(),
         });
-        shared.spawn("p2p-accept".into(), move |s| accept_loop(&s, listener));
-        shared.spawn("p2p-udp".into(), |s| udp_loop(&s));
-        Ok(Self {
+        // Built before the workers start, so that a failed start still
+        // stops whatever did start (Drop) and frees the ports.
+        let transport = Self {
             shared,
             rx,
             writers: HashMap::default(),
+            ending: HashMap::default(),
             incoming: Vec::new(),
             unread: HashMap::default(),
             datagram: vec![0; wire::MAX_DATAGRAM + 1].into_boxed_slice(),
-        })
+            _claim: claim,
+        };
+        let no_thread = |what: &str, err: std::io::Error| {
+            StartError::Failed(format!("cannot start the {what} thread: {err}"))
+        };
+        transport
+            .shared
+            .spawn("p2p-accept".into(), move |s| accept_loop(&s, listener))
+            .map_err(|e| no_thread("connection-accepting", e))?;
+        transport
+            .shared
+            .spawn("p2p-udp".into(), |s| udp_loop(&s))
+            .map_err(|e| no_thread("datagram", e))?;
+        Ok(transport)
+    }
+
+    /// Where this instance listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.shared.addr
+    }
+
+    /// Where `peer` listens now, if it is a local instance that runs.
+    pub fn peer_addr(&self, peer: SteamId) -> Option<SocketAddr> {
+        LocalConfig::slot_of(peer).and_then(|slot| self.shared.directory.addr(slot))
     }
 
     /// Hands everything that arrived to `handle`, each peer's packets in
@@ -262,6 +378,11 @@ impl Transport {
                     reliable: true,
                 });
             });
+            if let (Status::PeerClosed, Some(peer)) = (status, reader.peer()) {
+                handle(Inbound::Closed(peer));
+            }
+            // Dropping a finished reader closes our end, which tells the
+            // peer's writer that everything it sent was read.
             status == Status::Open
         });
     }
@@ -280,7 +401,14 @@ impl Transport {
 
     /// Starts (or keeps) the outbound connection to `peer`.
     pub fn connect(&mut self, peer: SteamId) -> Result<(), SendRefused> {
-        writer(&mut self.writers, &self.shared, peer).map(|_| ())
+        writer(&mut self.writers, &mut self.ending, &self.shared, peer).map(|_| ())
+    }
+
+    /// Asks `peer` whether it is there now, rather than at the next round
+    /// of pings: a new session learns soon that its peer answers.
+    pub fn ping(&self, peer: SteamId) {
+        self.shared
+            .send_datagram(peer, &wire::encode_liveness(self.shared.me, false));
     }
 
     /// Queues a reliable packet for `peer`.
@@ -291,7 +419,7 @@ impl Transport {
         payload: &[u8],
     ) -> Result<(), SendRefused> {
         let shared = &self.shared;
-        let writer = writer(&mut self.writers, shared, peer)?;
+        let writer = writer(&mut self.writers, &mut self.ending, shared, peer)?;
         if writer.queued_bytes.load(Ordering::Acquire) + payload.len() > SEND_QUEUE_BUDGET {
             return Err(SendRefused::QueueFull);
         }
@@ -304,7 +432,7 @@ impl Transport {
         // Taken only now, so that refused sends cost no buffer.
         let frame = shared.pool.take(wire::frame_len(payload.len()));
         let frame = wire::encode_frame_into(frame, shared.me, channel, payload);
-        let _ = writer.tx.send((frame, payload.len()));
+        let _ = writer.tx.send(Outbound::Frame(frame, payload.len()));
         Ok(())
     }
 
@@ -315,26 +443,53 @@ impl Transport {
         channel: Channel,
         payload: &[u8],
     ) -> Result<(), SendRefused> {
-        let slot = LocalConfig::slot_of(peer).ok_or(SendRefused::NotLocal)?;
+        LocalConfig::slot_of(peer).ok_or(SendRefused::NotLocal)?;
         let datagram = wire::encode_datagram(self.shared.me, channel, payload);
-        if let Err(err) = self
-            .shared
-            .udp
-            .send_to(&datagram, self.shared.config.addr(slot))
-        {
-            log::debug!("local backend: unreliable packet to {peer} dropped: {err}");
-        }
+        self.shared.send_datagram(peer, &datagram);
         Ok(())
     }
 
-    /// Closes the outbound connection to `peer` once its queue is sent.
-    pub fn disconnect(&mut self, peer: SteamId) {
-        self.writers.remove(&peer);
+    /// Ends everything that carries packets to `peer`: its writer sends
+    /// what is queued and ends the connection. With `notify`, the peer is
+    /// told the session is closed (on that connection, after the queued
+    /// packets, or by datagram when there is none).
+    pub fn close(&mut self, peer: SteamId, notify: bool) {
+        match self.writers.remove(&peer) {
+            Some(writer) => {
+                writer.ending.store(true, Ordering::Release);
+                let _ = writer.tx.send(Outbound::End { notify });
+                self.ending.insert(peer, writer.done);
+            }
+            None if notify => self
+                .shared
+                .send_datagram(peer, &wire::encode_close_datagram(self.shared.me)),
+            None => {}
+        }
     }
 
-    /// Closes the outbound connections to peers `keep` rejects.
-    pub fn disconnect_unless(&mut self, keep: impl Fn(SteamId) -> bool) {
-        self.writers.retain(|peer, _| keep(*peer));
+    /// Ends the outbound connections to peers `keep` rejects, telling them.
+    pub fn close_unless(&mut self, keep: impl Fn(SteamId) -> bool) {
+        let gone: Vec<SteamId> = self.writers.keys().copied().filter(|p| !keep(*p)).collect();
+        for peer in gone {
+            self.close(peer, true);
+        }
+    }
+
+    /// Joins worker threads that ended and forgets what they left, so that
+    /// opening and closing sessions all day holds nothing.
+    pub fn reap(&mut self) {
+        let finished: Vec<JoinHandle<()>> = {
+            let mut threads = lock(&self.shared.threads);
+            let (done, running) = threads.drain(..).partition(|t| t.is_finished());
+            *threads = running;
+            done
+        };
+        for handle in finished {
+            let _ = handle.join();
+        }
+        self.ending
+            .retain(|_, done| !matches!(done.try_recv(), Err(TryRecvError::Disconnected)));
+        self.unread.retain(|_, bytes| *bytes > 0);
     }
 
     /// Bytes and packets waiting to be sent to `peer`.
@@ -347,19 +502,36 @@ impl Transport {
         })
     }
 
-    /// Whether the outbound connection to `peer` is up.
-    pub fn is_connected(&self, peer: SteamId) -> bool {
-        self.writers
-            .get(&peer)
-            .is_some_and(|w| w.connected.load(Ordering::Acquire))
-    }
-
     /// Sets the peers that get liveness pings.
     pub fn watch(&self, peers: impl Iterator<Item = SteamId>) {
         let mut watched = lock(&self.shared.watched);
         watched.clear();
         watched.extend(peers);
     }
+
+    /// What this transport holds now, for tests and leak checks: worker
+    /// threads not yet joined, open outbound and inbound connections.
+    pub fn holdings(&self) -> Holdings {
+        Holdings {
+            threads: lock(&self.shared.threads).len(),
+            outbound: lock(&self.shared.streams).len(),
+            inbound: self.incoming.len(),
+            writers: self.writers.len() + self.ending.len(),
+        }
+    }
+}
+
+/// Counts of what a [`Transport`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holdings {
+    /// Worker threads not yet joined (two run for the instance's lifetime).
+    pub threads: usize,
+    /// Outbound TCP connections open.
+    pub outbound: usize,
+    /// Inbound TCP connections being read.
+    pub inbound: usize,
+    /// Writers running or ending.
+    pub writers: usize,
 }
 
 impl Drop for Transport {
@@ -368,14 +540,11 @@ impl Drop for Transport {
         shared.stop.store(true, Ordering::Release);
         self.writers.clear();
         self.incoming.clear();
-        for stream in lock(&shared.streams).drain(..) {
+        for (_, stream) in lock(&shared.streams).drain() {
             let _ = stream.shutdown(Shutdown::Both);
         }
         // Wake the blocking accept so its thread sees `stop`.
-        let own = shared
-            .config
-            .addr(LocalConfig::slot_of(shared.me).unwrap_or(0));
-        let _ = TcpStream::connect_timeout(&own, Duration::from_millis(200));
+        let _ = TcpStream::connect_timeout(&shared.addr, Duration::from_millis(200));
         // Joined so that the ports are free when this returns: a new init may
         // bind the same slot at once. Unparked so that sleepers notice `stop`.
         loop {
@@ -394,7 +563,7 @@ impl Drop for Transport {
     }
 }
 
-fn accept_loop(shared: &Arc<Shared>, listener: TcpListener) {
+fn accept_loop(shared: &Arc<Shared>, listener: std::net::TcpListener) {
     for stream in listener.incoming() {
         if shared.stopping() {
             break;
@@ -407,7 +576,7 @@ fn accept_loop(shared: &Arc<Shared>, listener: TcpListener) {
 }
 
 /// Reads up to `DATAGRAMS_PER_PASS` waiting datagrams, answers pings, and
-/// hands packets and pongs to `handle`. Returns how many datagrams it read.
+/// hands packets, pongs and closes to `handle`. Returns how many it read.
 fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(Inbound)) -> usize {
     let mut count = 0;
     while count < DATAGRAMS_PER_PASS {
@@ -428,9 +597,10 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
         };
         let (Datagram::Data(wire::Data { sender, .. })
         | Datagram::Ping(sender)
-        | Datagram::Pong(sender)) = datagram;
+        | Datagram::Pong(sender)
+        | Datagram::Close(sender)) = datagram;
         // Each instance sends from its own port, so the address proves the id.
-        let expected = LocalConfig::slot_of(sender).map(|slot| shared.config.addr(slot));
+        let expected = LocalConfig::slot_of(sender).and_then(|slot| shared.directory.addr(slot));
         if expected != Some(src) {
             let err = WireError::WrongSender {
                 claimed: sender.raw(),
@@ -452,6 +622,7 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
                     .send_to(&wire::encode_liveness(shared.me, true), src);
             }
             Datagram::Pong(_) => handle(Inbound::Alive(sender)),
+            Datagram::Close(_) => handle(Inbound::Closed(sender)),
         }
     }
     count
@@ -461,8 +632,7 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
 /// not calling in (so pings are answered and the kernel buffer does not
 /// overflow between frames), forwarding what it reads.
 fn udp_loop(shared: &Arc<Shared>) {
-    let ping_every =
-        (shared.config.timeout / 5).clamp(Duration::from_millis(50), Duration::from_secs(1));
+    let ping_every = (shared.timeout / 5).clamp(Duration::from_millis(50), Duration::from_secs(1));
     let ping = wire::encode_liveness(shared.me, false);
     let mut next_ping = Instant::now();
     let mut buf = vec![0u8; wire::MAX_DATAGRAM + 1];
@@ -488,9 +658,7 @@ fn udp_loop(shared: &Arc<Shared>) {
             next_ping = Instant::now() + ping_every;
             let peers: Vec<SteamId> = lock(&shared.watched).iter().copied().collect();
             for peer in peers {
-                if let Some(slot) = LocalConfig::slot_of(peer) {
-                    let _ = shared.udp.send_to(&ping, shared.config.addr(slot));
-                }
+                shared.send_datagram(peer, &ping);
             }
         }
         let pumps = shared.pumps.load(Ordering::Relaxed);
@@ -518,6 +686,7 @@ fn udp_loop(shared: &Arc<Shared>) {
 /// ended). A free function so callers can keep using `shared` meanwhile.
 fn writer<'a>(
     writers: &'a mut HashMap<SteamId, Writer>,
+    ending: &mut HashMap<SteamId, Receiver<()>>,
     shared: &Arc<Shared>,
     peer: SteamId,
 ) -> Result<&'a Writer, SendRefused> {
@@ -528,88 +697,172 @@ fn writer<'a>(
     {
         writers.remove(&peer);
     }
-    Ok(writers.entry(peer).or_insert_with(|| {
+    if !writers.contains_key(&peer) {
         let (tx, rx) = crossbeam_channel::unbounded();
+        let (done_tx, done) = crossbeam_channel::bounded(0);
         let writer = Writer {
             tx,
             queued_bytes: Arc::default(),
             queued_packets: Arc::default(),
-            connected: Arc::default(),
             running: Arc::new(AtomicBool::new(true)),
+            ending: Arc::default(),
+            done,
         };
         let job = WriteJob {
             peer,
-            addr: shared.config.addr(slot),
+            slot,
             rx,
+            after: ending.remove(&peer),
             queued_bytes: writer.queued_bytes.clone(),
             queued_packets: writer.queued_packets.clone(),
-            connected: writer.connected.clone(),
             running: writer.running.clone(),
+            ending: writer.ending.clone(),
+            _done: done_tx,
         };
-        shared.spawn(format!("p2p-write-{slot}"), move |s| job.run(&s));
-        writer
-    }))
+        if let Err(err) = shared.spawn(format!("p2p-write-{slot}"), move |s| job.run(&s)) {
+            log::error!("local backend: cannot start a thread to send to {peer}: {err}");
+            return Err(SendRefused::NoThread);
+        }
+        writers.insert(peer, writer);
+    }
+    writers.get(&peer).ok_or(SendRefused::NoThread)
 }
 
 /// Everything an outbound connection's thread needs.
 struct WriteJob {
     peer: SteamId,
-    addr: SocketAddr,
-    rx: Receiver<(Vec<u8>, usize)>,
+    slot: u16,
+    rx: Receiver<Outbound>,
+    /// The previous writer to this peer, still ending.
+    after: Option<Receiver<()>>,
     queued_bytes: Arc<AtomicUsize>,
     queued_packets: Arc<AtomicUsize>,
-    connected: Arc<AtomicBool>,
     running: Arc<AtomicBool>,
+    ending: Arc<AtomicBool>,
+    /// Dropped when the thread ends, which is what `Writer::done` waits for.
+    _done: Sender<()>,
 }
 
 impl WriteJob {
     fn run(self, shared: &Arc<Shared>) {
+        if let Some(after) = &self.after {
+            // Returns when the previous writer's thread ends.
+            let _ = after.recv();
+        }
+        let mut first = Vec::new();
+        if self.ending.load(Ordering::Acquire) {
+            // The session ended before this writer got going (a game that
+            // opens and closes faster than connections come up): connect
+            // only if a packet is waiting for it.
+            first.extend(self.rx.try_iter());
+            if !first.iter().any(|item| matches!(item, Outbound::Frame(..))) {
+                self.end_unconnected(shared, &first);
+                self.running.store(false, Ordering::Release);
+                return;
+            }
+        }
         if let Some(stream) = self.connect(shared) {
-            self.connected.store(true, Ordering::Release);
-            if let Err(err) = self.pump(shared, stream) {
+            let key = shared.track(&stream);
+            if let Err(err) = self.pump(shared, &stream, first) {
                 log::debug!("local backend: connection to {} ended: {err}", self.peer);
             }
-            self.connected.store(false, Ordering::Release);
+            shared.untrack(key);
         } else if !shared.stopping() {
-            let _ = shared
-                .tx
-                .send(FromWorker::Inbound(Inbound::Unreachable(self.peer)));
+            if self.ending.load(Ordering::Acquire) {
+                first.extend(self.rx.try_iter());
+                self.end_unconnected(shared, &first);
+            } else {
+                let _ = shared
+                    .tx
+                    .send(FromWorker::Inbound(Inbound::Unreachable(self.peer)));
+            }
         }
         self.running.store(false, Ordering::Release);
     }
 
-    /// Retries until the peer listens or the session timeout passes.
-    fn connect(&self, shared: &Arc<Shared>) -> Option<TcpStream> {
-        let deadline = Instant::now() + shared.config.timeout;
-        while !shared.stopping() && Instant::now() < deadline {
-            match TcpStream::connect_timeout(&self.addr, Duration::from_millis(250)) {
-                Ok(stream) => {
-                    let _ = stream.set_nodelay(true);
-                    shared.track(&stream);
-                    return Some(stream);
-                }
-                Err(_) => thread::sleep(Duration::from_millis(50)),
-            }
+    /// The session closed while no connection was up: if asked to tell the
+    /// peer, say so the only other way.
+    fn end_unconnected(&self, shared: &Shared, queued: &[Outbound]) {
+        if queued
+            .iter()
+            .any(|item| matches!(item, Outbound::End { notify: true }))
+        {
+            shared.send_datagram(self.peer, &wire::encode_close_datagram(shared.me));
         }
-        None
     }
 
-    fn pump(&self, shared: &Arc<Shared>, stream: TcpStream) -> std::io::Result<()> {
+    /// Retries until the peer listens, the session ends, or the session
+    /// timeout passes. The first attempt is always made, so that packets
+    /// sent just before a close still go out.
+    fn connect(&self, shared: &Arc<Shared>) -> Option<TcpStream> {
+        let deadline = Instant::now() + shared.timeout;
+        loop {
+            if let Some(addr) = shared.directory.addr(self.slot)
+                && let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(250))
+            {
+                let _ = stream.set_nodelay(true);
+                return Some(stream);
+            }
+            if shared.stopping()
+                || self.ending.load(Ordering::Acquire)
+                || Instant::now() >= deadline
+            {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sends HELLO, then `first` and whatever the queue brings.
+    fn pump(
+        &self,
+        shared: &Arc<Shared>,
+        stream: &TcpStream,
+        first: Vec<Outbound>,
+    ) -> std::io::Result<()> {
         let mut out = BufWriter::with_capacity(64 * 1024, stream);
         out.write_all(&wire::encode_hello(shared.me))?;
-        out.flush()?;
-        // Ends when the Transport drops this writer's sender and the queue is empty.
-        while let Ok(first) = self.rx.recv() {
-            let mut next = Some(first);
-            while let Some((frame, payload_len)) = next {
-                out.write_all(&frame)?;
-                shared.pool.give(frame);
-                self.queued_bytes.fetch_sub(payload_len, Ordering::AcqRel);
-                self.queued_packets.fetch_sub(1, Ordering::AcqRel);
-                next = self.rx.try_recv().ok();
+        let mut first = first.into_iter();
+        // Ends at `End`, or when the Transport is dropped.
+        while let Some(item) = first.next().or_else(|| self.rx.recv().ok()) {
+            let mut next = Some(item);
+            while let Some(item) = next {
+                match item {
+                    Outbound::Frame(frame, payload_len) => {
+                        out.write_all(&frame)?;
+                        shared.pool.give(frame);
+                        self.queued_bytes.fetch_sub(payload_len, Ordering::AcqRel);
+                        self.queued_packets.fetch_sub(1, Ordering::AcqRel);
+                    }
+                    Outbound::End { notify } => {
+                        if notify {
+                            out.write_all(&wire::encode_close_frame())?;
+                        }
+                        out.flush()?;
+                        return finish(stream, shared.timeout);
+                    }
+                }
+                next = first.next().or_else(|| self.rx.try_recv().ok());
             }
             out.flush()?;
         }
         Ok(())
+    }
+}
+
+/// Ends an outbound connection: no more data, then wait (at most
+/// `timeout`) until the peer has read everything and closed its end.
+fn finish(stream: &TcpStream, timeout: Duration) -> std::io::Result<()> {
+    stream.shutdown(Shutdown::Write)?;
+    stream.set_read_timeout(Some(timeout))?;
+    let mut sink = [0u8; 64];
+    loop {
+        match (&*stream).read(&mut sink) {
+            Ok(0) => return Ok(()),
+            // Peers never write on our outbound connection.
+            Ok(_) => {}
+            Err(err) if err.kind() == ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
     }
 }

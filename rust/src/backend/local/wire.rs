@@ -3,9 +3,11 @@
 //!
 //! TCP (reliable) stream: frames of `[u32 body length][body]`; the body is
 //! `[u8 kind]` then, for `HELLO` (always first), `[u32 MAGIC][u8 VERSION][u64
-//! sender]`, and for `DATA`, `[u64 sender][i32 channel][payload]`.
+//! sender]`, for `DATA`, `[u64 sender][i32 channel][payload]`, and for
+//! `CLOSE` (always last: the sender closed its session) nothing.
 //! UDP (unreliable and liveness) datagram: `[u32 MAGIC][u8 VERSION][u8 kind]
-//! [u64 sender]`, then for `DATA` `[i32 channel][payload]`.
+//! [u64 sender]`, then for `DATA` `[i32 channel][payload]`; `PING`, `PONG`
+//! and `CLOSE` (for a session that never opened a stream) end there.
 
 use bytes::{Buf, BufMut};
 use thiserror::Error;
@@ -15,13 +17,14 @@ use crate::p2p::{Channel, SteamId};
 
 /// Identifies our traffic ("SNLB").
 pub const MAGIC: u32 = 0x534E_4C42;
-/// Bumped on any incompatible change.
-pub const VERSION: u8 = 1;
+/// Bumped on any incompatible change (2: CLOSE).
+pub const VERSION: u8 = 2;
 
 const KIND_HELLO: u8 = 1;
 const KIND_DATA: u8 = 2;
 const KIND_PING: u8 = 3;
 const KIND_PONG: u8 = 4;
+const KIND_CLOSE: u8 = 5;
 
 /// Bytes before a reliable payload in a DATA frame body.
 pub const DATA_HEADER: usize = 1 + 8 + 4;
@@ -87,6 +90,8 @@ pub enum Frame<'a> {
     Hello(SteamId),
     /// A reliable packet.
     Data(Data<'a>),
+    /// The sender closed its session with us; nothing follows.
+    Close,
 }
 
 /// A decoded datagram.
@@ -98,6 +103,9 @@ pub enum Datagram<'a> {
     Ping(SteamId),
     /// "I am here."
     Pong(SteamId),
+    /// The sender closed its session with us (sent when it had no stream
+    /// to say it on).
+    Close(SteamId),
 }
 
 fn need(buf: &[u8], n: usize) -> Result<(), WireError> {
@@ -173,6 +181,8 @@ pub fn decode_frame(mut body: &[u8]) -> Result<Frame<'_>, WireError> {
             let from = sender(body.get_u64_le())?;
             Ok(Frame::Data(data(body, from, MAX_RELIABLE_BYTES)?))
         }
+        KIND_CLOSE if body.is_empty() => Ok(Frame::Close),
+        KIND_CLOSE => Err(WireError::Oversized(body.len())),
         kind => Err(WireError::BadKind(kind)),
     }
 }
@@ -197,7 +207,8 @@ pub fn decode_datagram(mut buf: &[u8]) -> Result<Datagram<'_>, WireError> {
         KIND_DATA => Ok(Datagram::Data(data(buf, from, MAX_UNRELIABLE_BYTES)?)),
         KIND_PING if buf.is_empty() => Ok(Datagram::Ping(from)),
         KIND_PONG if buf.is_empty() => Ok(Datagram::Pong(from)),
-        KIND_PING | KIND_PONG => Err(WireError::Oversized(buf.len())),
+        KIND_CLOSE if buf.is_empty() => Ok(Datagram::Close(from)),
+        KIND_PING | KIND_PONG | KIND_CLOSE => Err(WireError::Oversized(buf.len())),
         kind => Err(WireError::BadKind(kind)),
     }
 }
@@ -210,6 +221,14 @@ pub fn encode_hello(me: SteamId) -> Vec<u8> {
     out.put_u32_le(MAGIC);
     out.put_u8(VERSION);
     out.put_u64_le(me.raw());
+    out
+}
+
+/// The CLOSE frame, length prefix included.
+pub fn encode_close_frame() -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + 1);
+    out.put_u32_le(1);
+    out.put_u8(KIND_CLOSE);
     out
 }
 
@@ -267,6 +286,13 @@ pub fn encode_liveness(me: SteamId, pong: bool) -> Vec<u8> {
     out
 }
 
+/// A CLOSE datagram.
+pub fn encode_close_datagram(me: SteamId) -> Vec<u8> {
+    let mut out = Vec::with_capacity(DATAGRAM_HEADER);
+    datagram_header(&mut out, KIND_CLOSE, me);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +317,17 @@ mod tests {
             (d.sender, d.channel, d.payload.len()),
             (id(1), ch(7), MAX_RELIABLE_BYTES)
         );
+    }
+
+    #[test]
+    fn close_round_trips_and_carries_nothing() {
+        assert_eq!(decode_frame(body(&encode_close_frame())), Ok(Frame::Close));
+        assert_eq!(decode_frame(&[KIND_CLOSE, 0]), Err(WireError::Oversized(1)));
+        let dg = encode_close_datagram(id(4));
+        assert_eq!(decode_datagram(&dg), Ok(Datagram::Close(id(4))));
+        let mut long = dg.clone();
+        long.push(0);
+        assert_eq!(decode_datagram(&long), Err(WireError::Oversized(1)));
     }
 
     #[test]

@@ -1,0 +1,329 @@
+//! The local backend where sockets, worker threads and session rules meet:
+//! several `LocalBackend`s in one process, on ports the OS picks (each test
+//! has its own directory), driven only through the `Backend` trait.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::LocalBackend;
+use super::config::LocalConfig;
+use super::transport::{Holdings, Spawner, spawn_thread};
+use crate::backend::Backend;
+use crate::p2p::testing::{ch, id};
+use crate::p2p::{Event, InitStatus, SendType, SessionError, SteamId};
+
+/// Longest any condition here may take on a slow, loaded machine.
+const DEADLINE: Duration = Duration::from_secs(10);
+/// What a transport holds between sessions: its accept and UDP workers.
+const IDLE: Holdings = Holdings {
+    threads: 2,
+    outbound: 0,
+    inbound: 0,
+    writers: 0,
+};
+
+fn config(dir: &Path, slot: u16, timeout: Duration) -> LocalConfig {
+    let mut config = LocalConfig::with_ports(0, Some(slot), timeout);
+    config.dir = Some(dir.to_path_buf());
+    config
+}
+
+/// A backend with its events, as `run_callbacks` would collect them.
+struct Peer {
+    backend: LocalBackend,
+    events: Vec<Event>,
+}
+
+impl Peer {
+    fn start(dir: &Path, slot: u16) -> Self {
+        Self::start_with_timeout(dir, slot, Duration::from_secs(20))
+    }
+
+    fn start_with_timeout(dir: &Path, slot: u16, timeout: Duration) -> Self {
+        let backend = LocalBackend::start(config(dir, slot, timeout)).expect("starts");
+        Self {
+            backend,
+            events: Vec::new(),
+        }
+    }
+
+    fn id(&self) -> SteamId {
+        self.backend.local_id()
+    }
+
+    fn poll(&mut self) {
+        self.backend.poll(&mut self.events);
+    }
+
+    fn send(&mut self, to: SteamId, data: &[u8], reliable: bool, channel: i64) -> bool {
+        let kind = if reliable {
+            SendType::Reliable
+        } else {
+            SendType::Unreliable
+        };
+        self.backend.send(to, data, kind, ch(channel))
+    }
+
+    fn read(&mut self, channel: i64) -> Option<(SteamId, Vec<u8>)> {
+        let size = self.backend.available(ch(channel))?;
+        let packet = self.backend.read(size as usize, ch(channel))?;
+        Some((packet.sender, packet.data))
+    }
+
+    fn active(&mut self, remote: SteamId) -> Option<bool> {
+        let state = self.backend.session_state(remote)?;
+        assert_eq!(state.connecting, !state.connection_active);
+        Some(state.connection_active)
+    }
+
+    fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+}
+
+/// Polls every peer until `done` holds; panics with `what` at the deadline.
+fn wait(peers: &mut [&mut Peer], what: &str, mut done: impl FnMut(&mut [&mut Peer]) -> bool) {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        for peer in peers.iter_mut() {
+            peer.poll();
+        }
+        if done(peers) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting: {what}");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Reads the next packet on `channel`, polling until it comes.
+fn next(peers: &mut [&mut Peer], reader: usize, channel: i64) -> (SteamId, Vec<u8>) {
+    let mut got = None;
+    wait(peers, "a packet", |p| {
+        got = p[reader].read(channel);
+        got.is_some()
+    });
+    got.unwrap()
+}
+
+#[test]
+fn a_request_holds_packets_until_accepted_and_both_send_types_arrive() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));
+    let (ida, idb) = (a.id(), b.id());
+    assert!(a.send(idb, b"reliable", true, 0));
+    assert!(a.send(idb, b"unreliable", false, 0));
+    wait(&mut [&mut a, &mut b], "the request", |p| {
+        p[1].events.contains(&Event::SessionRequest(ida))
+    });
+    assert_eq!(b.read(0), None, "held until accepted");
+    assert_eq!(
+        b.active(ida),
+        Some(false),
+        "a pending request is connecting"
+    );
+    assert!(b.backend.accept(ida));
+    let mut got = vec![
+        next(&mut [&mut a, &mut b], 1, 0),
+        next(&mut [&mut a, &mut b], 1, 0),
+    ];
+    got.sort();
+    assert_eq!(
+        got,
+        vec![(ida, b"reliable".to_vec()), (ida, b"unreliable".to_vec())]
+    );
+    assert_eq!(b.take_events(), vec![Event::SessionRequest(ida)]);
+}
+
+#[test]
+fn a_session_that_only_carried_unreliable_packets_turns_active_when_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));
+    let idb = b.id();
+    let nobody = id(9);
+    assert!(a.send(idb, b"u", false, 0));
+    assert!(a.send(nobody, b"u", false, 0));
+    wait(&mut [&mut a, &mut b], "the peer answers", |p| {
+        p[0].active(idb) == Some(true)
+    });
+    assert_eq!(
+        a.active(nobody),
+        Some(false),
+        "no instance 9 runs: still connecting"
+    );
+}
+
+#[test]
+fn closing_frees_both_sides_and_a_later_packet_is_a_new_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));
+    let (ida, idb) = (a.id(), b.id());
+    assert!(b.backend.accept(ida));
+    assert!(a.send(idb, b"one", true, 0));
+    assert_eq!(next(&mut [&mut a, &mut b], 1, 0), (ida, b"one".to_vec()));
+    assert!(b.send(ida, b"two", true, 3));
+    assert_eq!(next(&mut [&mut a, &mut b], 0, 3), (idb, b"two".to_vec()));
+    // Sent just before the close: it still arrives, and stays readable.
+    assert!(a.send(idb, b"bye", true, 0));
+    assert!(a.backend.close_session(idb));
+    assert_eq!(a.backend.session_state(idb), None);
+    wait(&mut [&mut a, &mut b], "B sees the close", |p| {
+        p[1].backend.session_state(ida).is_none()
+    });
+    assert_eq!(b.read(0), Some((ida, b"bye".to_vec())));
+    wait(&mut [&mut a, &mut b], "everything is freed", |p| {
+        p[0].backend.holdings() == IDLE && p[1].backend.holdings() == IDLE
+    });
+    assert!(a.take_events().is_empty() && b.take_events().is_empty());
+    assert!(a.send(idb, b"again", true, 0));
+    wait(&mut [&mut a, &mut b], "a new request", |p| {
+        p[1].events.contains(&Event::SessionRequest(ida))
+    });
+    assert!(b.backend.accept(ida));
+    assert_eq!(next(&mut [&mut a, &mut b], 1, 0), (ida, b"again".to_vec()));
+}
+
+#[test]
+fn closing_the_last_channel_closes_the_session_on_both_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));
+    let (ida, idb) = (a.id(), b.id());
+    assert!(b.backend.accept(ida));
+    assert!(a.send(idb, b"x", false, 2));
+    assert_eq!(next(&mut [&mut a, &mut b], 1, 2), (ida, b"x".to_vec()));
+    assert!(!a.backend.close_channel(idb, ch(5)), "never used");
+    assert!(a.backend.close_channel(idb, ch(2)));
+    assert_eq!(a.backend.session_state(idb), None);
+    wait(&mut [&mut a, &mut b], "B sees the close", |p| {
+        p[1].backend.session_state(ida).is_none()
+    });
+    wait(&mut [&mut a, &mut b], "everything is freed", |p| {
+        p[0].backend.holdings() == IDLE && p[1].backend.holdings() == IDLE
+    });
+}
+
+#[test]
+fn a_peer_that_vanishes_times_out_with_a_connect_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let timeout = Duration::from_millis(300);
+    let mut a = Peer::start_with_timeout(dir.path(), 0, timeout);
+    let mut b = Peer::start_with_timeout(dir.path(), 1, timeout);
+    let (ida, idb) = (a.id(), b.id());
+    assert!(b.backend.accept(ida));
+    assert!(a.send(idb, b"x", true, 0));
+    assert_eq!(next(&mut [&mut a, &mut b], 1, 0), (ida, b"x".to_vec()));
+    wait(&mut [&mut a, &mut b], "active", |p| {
+        p[0].active(idb) == Some(true)
+    });
+    drop(b);
+    let started = Instant::now();
+    wait(&mut [&mut a], "the connect fail", |p| {
+        p[0].events
+            .contains(&Event::ConnectFail(idb, SessionError::Timeout as u8))
+    });
+    // The timeout runs from the last answer, a ping interval (timeout / 5)
+    // at most before the drop: a failure much sooner would not be a timeout.
+    assert!(
+        started.elapsed() >= timeout / 2,
+        "not long before the timeout: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(a.backend.session_state(idb), None);
+    wait(&mut [&mut a], "its connection is freed", |p| {
+        p[0].backend.holdings() == IDLE
+    });
+}
+
+#[test]
+fn a_flooding_peer_does_not_starve_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Peer::start(dir.path(), 0);
+    let mut b = Peer::start(dir.path(), 1);
+    let mut c = Peer::start(dir.path(), 2);
+    let (ida, idb, idc) = (a.id(), b.id(), c.id());
+    const FLOOD: usize = 2000;
+    for i in 0..FLOOD {
+        assert!(b.send(ida, &(i as u32).to_le_bytes(), true, 0));
+    }
+    assert!(c.send(ida, b"late", true, 0));
+    wait(&mut [&mut a, &mut b, &mut c], "both requests", |p| {
+        let events = &p[0].events;
+        events.contains(&Event::SessionRequest(idb)) && events.contains(&Event::SessionRequest(idc))
+    });
+    assert!(a.backend.accept(idb) && a.backend.accept(idc));
+    let mut order = Vec::new();
+    while order.len() < FLOOD + 1 {
+        let (from, data) = next(&mut [&mut a, &mut b, &mut c], 0, 0);
+        order.push((from, data));
+    }
+    let late = order.iter().position(|(from, _)| *from == idc).unwrap();
+    assert!(late <= 2, "C's packet came {late}th, behind B's flood");
+    let flood: Vec<u32> = order
+        .iter()
+        .filter(|(from, _)| *from == idb)
+        .map(|(_, d)| u32::from_le_bytes(d[..4].try_into().unwrap()))
+        .collect();
+    assert_eq!(flood, (0..FLOOD as u32).collect::<Vec<_>>(), "B's in order");
+}
+
+#[test]
+fn many_open_send_close_cycles_hold_nothing_afterwards() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));
+    let (ida, idb) = (a.id(), b.id());
+    for cycle in 0..100u32 {
+        assert!(a.send(idb, &cycle.to_le_bytes(), cycle % 2 == 0, 0));
+        wait(&mut [&mut a, &mut b], "the request", |p| {
+            p[1].events.contains(&Event::SessionRequest(ida))
+        });
+        b.events.clear();
+        assert!(b.backend.accept(ida));
+        let (_, data) = next(&mut [&mut a, &mut b], 1, 0);
+        assert_eq!(data, cycle.to_le_bytes());
+        assert!(b.send(ida, &data, true, 1));
+        let (_, echo) = next(&mut [&mut a, &mut b], 0, 1);
+        assert_eq!(echo, data);
+        assert!(a.backend.close_session(idb));
+        wait(&mut [&mut a, &mut b], "B sees the close", |p| {
+            p[1].backend.session_state(ida).is_none()
+        });
+    }
+    wait(&mut [&mut a, &mut b], "everything is freed", |p| {
+        p[0].backend.holdings() == IDLE && p[1].backend.holdings() == IDLE
+    });
+    assert!(a.take_events().is_empty(), "no failures");
+}
+
+#[test]
+fn a_taken_slot_and_a_worker_that_cannot_start_fail_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let _a = Peer::start(dir.path(), 0);
+    let taken = LocalBackend::start(config(dir.path(), 0, Duration::from_secs(1))).err();
+    let taken = taken.expect("slot 0 is taken");
+    assert_eq!(taken.status, InitStatus::FailedGeneric);
+    assert!(
+        taken.verbal.contains("local instance 0 is taken"),
+        "{}",
+        taken.verbal
+    );
+    let no_udp_thread: Spawner = |name, work| {
+        if name == "p2p-udp" {
+            Err(std::io::Error::other("no threads left"))
+        } else {
+            spawn_thread(name, work)
+        }
+    };
+    let failed =
+        LocalBackend::start_with(config(dir.path(), 1, Duration::from_secs(1)), no_udp_thread)
+            .err()
+            .expect("cannot start without its datagram thread");
+    assert!(
+        failed
+            .verbal
+            .contains("cannot start the datagram thread: no threads left"),
+        "{}",
+        failed.verbal
+    );
+    // Nothing half-started stays behind: the slot is free again.
+    assert!(LocalBackend::start(config(dir.path(), 1, Duration::from_secs(1))).is_ok());
+}
