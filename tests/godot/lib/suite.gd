@@ -226,6 +226,53 @@ func read_next(channel: int, timeout_ms := 10000) -> Dictionary:
 	return Steam.readP2PPacket(Steam.getAvailableP2PPacketSize(channel), channel)
 
 
+## The port local-backend instance `index` listens on (TCP and UDP): read
+## from the run's directory (tests/run gives each suite one), else the fixed
+## port from STEAM_NETWORKING_LOCAL_PORT. 0 if it is not running.
+func local_port(index: int) -> int:
+	var dir := OS.get_environment("STEAM_NETWORKING_LOCAL_DIR")
+	if dir.is_empty():
+		return int(OS.get_environment("STEAM_NETWORKING_LOCAL_PORT")) + index
+	var text := FileAccess.get_file_as_string(dir.path_join("%d.port" % index))
+	return int(text.strip_edges())
+
+
+## Lines of a /proc file (Godot reports their length as 0, so they are read
+## line by line).
+func proc_lines(path: String) -> PackedStringArray:
+	var lines := PackedStringArray()
+	var file := FileAccess.open(path, FileAccess.READ)
+	if file == null:
+		return lines
+	while not file.eof_reached():
+		lines.append(file.get_line())
+	return lines
+
+
+## What process `pid` holds now: open file descriptors, threads, resident
+## KiB, and TCP connections established with either end on one of `ports`.
+func holdings(pid: int, ports: Array) -> Dictionary:
+	var fd := DirAccess.open("/proc/%d/fd" % pid)
+	var rss := 0
+	for line in proc_lines("/proc/%d/status" % pid):
+		if line.begins_with("VmRSS:"):
+			rss = int(line.split(":")[1].strip_edges().split(" ")[0])
+	var established := 0
+	for line in proc_lines("/proc/net/tcp").slice(1):
+		var fields := line.strip_edges().split(" ", false)
+		if fields.size() > 3 and fields[3] == "01":
+			var local := fields[1].get_slice(":", 1).hex_to_int()
+			var remote := fields[2].get_slice(":", 1).hex_to_int()
+			if local in ports or remote in ports:
+				established += 1
+	return {
+		"fds": fd.get_files().size() + fd.get_directories().size() if fd else -1,
+		"threads": DirAccess.get_directories_at("/proc/%d/task" % pid).size(),
+		"rss_kib": rss,
+		"established": established,
+	}
+
+
 ## `count` random bytes.
 func random_bytes(count: int) -> PackedByteArray:
 	return Crypto.new().generate_random_bytes(count)

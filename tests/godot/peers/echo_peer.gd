@@ -1,5 +1,6 @@
 ## A second game instance for multi-process tests: accepts every session,
-## echoes every packet back on its channel, and obeys "cmd:" packets.
+## echoes every packet back on its channel, and obeys "cmd:" packets
+## (quit, ticks / noticks: a "tick" every 100 ms on channel 2, byeclose).
 ## Arguments (after `--`): `--hello=<steam id>` sends "hello" to that id at start.
 extends SceneTree
 
@@ -54,6 +55,10 @@ func _handle(packet: Dictionary, channel: int) -> bool:
 			ticks_to = sender
 		"cmd:noticks":
 			ticks_to = 0
+		"cmd:byeclose":
+			# Says goodbye on channel 3, then closes the session with the sender.
+			Steam.sendP2PPacket(sender, "bye".to_utf8_buffer(), Steam.P2P_SEND_RELIABLE, 3)
+			Steam.closeP2PSessionWithUser(sender)
 		_:
 			Steam.sendP2PPacket(sender, data, Steam.P2P_SEND_RELIABLE, channel)
 	return false
