@@ -340,8 +340,9 @@ impl Steam {
         or_report("allowP2PPacketRelay", self.net.allow_relay(allow), false)
     }
 
-    /// Closes one channel with a user. When the last channel closes, the
-    /// session closes too. False if there was no such session or channel.
+    /// Closes one channel with a user: packets from them still waiting on it
+    /// are dropped. When the last channel closes, the session closes too.
+    /// False if there was no such session or channel.
     #[func(rename = closeP2PChannelWithUser)]
     fn close_p2p_channel_with_user(&mut self, remote_steam_id: i64, channel: i64) -> bool {
         main_thread_only!("closeP2PChannelWithUser", false);
@@ -352,9 +353,10 @@ impl Steam {
         )
     }
 
-    /// Closes the session with a user and frees its resources; a later packet
-    /// from them raises a new [signal p2p_session_request]. False if no
-    /// session was open.
+    /// Closes the session with a user and frees its resources: packets from
+    /// them still waiting are dropped, packets already sent to them still go
+    /// out. A later packet from them raises a new [signal p2p_session_request].
+    /// The other user gets no signal for it. False if no session was open.
     #[func(rename = closeP2PSessionWithUser)]
     fn close_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
         main_thread_only!("closeP2PSessionWithUser", false);
@@ -366,9 +368,10 @@ impl Steam {
     }
 
     /// The state of the session with a user, or `{}` when there is none. Keys:
-    /// `connection_active`, `connecting`, `session_error`, `using_relay`,
-    /// `bytes_queued_for_send`, `packets_queued_for_send`, `remote_ip`
-    /// (IPv4 as an int), `remote_port`.
+    /// `connection_active` (the session is accepted and the user has
+    /// answered), `connecting` (not yet: also for a request not yet
+    /// accepted), `session_error`, `using_relay`, `bytes_queued_for_send`,
+    /// `packets_queued_for_send`, `remote_ip` (IPv4 as an int), `remote_port`.
     #[func(rename = getP2PSessionState)]
     fn get_p2p_session_state(&mut self, remote_steam_id: i64) -> VarDictionary {
         main_thread_only!("getP2PSessionState", VarDictionary::new());

@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::hash_map::Entry;
 
 use super::config::LocalConfig;
 use super::directory::{BindError, Claim, Directory, Endpoint};
@@ -697,35 +698,36 @@ fn writer<'a>(
     {
         writers.remove(&peer);
     }
-    if !writers.contains_key(&peer) {
-        let (tx, rx) = crossbeam_channel::unbounded();
-        let (done_tx, done) = crossbeam_channel::bounded(0);
-        let writer = Writer {
-            tx,
-            queued_bytes: Arc::default(),
-            queued_packets: Arc::default(),
-            running: Arc::new(AtomicBool::new(true)),
-            ending: Arc::default(),
-            done,
-        };
-        let job = WriteJob {
-            peer,
-            slot,
-            rx,
-            after: ending.remove(&peer),
-            queued_bytes: writer.queued_bytes.clone(),
-            queued_packets: writer.queued_packets.clone(),
-            running: writer.running.clone(),
-            ending: writer.ending.clone(),
-            _done: done_tx,
-        };
-        if let Err(err) = shared.spawn(format!("p2p-write-{slot}"), move |s| job.run(&s)) {
-            log::error!("local backend: cannot start a thread to send to {peer}: {err}");
-            return Err(SendRefused::NoThread);
-        }
-        writers.insert(peer, writer);
+    let slot_entry = match writers.entry(peer) {
+        Entry::Occupied(live) => return Ok(live.into_mut()),
+        Entry::Vacant(vacant) => vacant,
+    };
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let (done_tx, done) = crossbeam_channel::bounded(0);
+    let writer = Writer {
+        tx,
+        queued_bytes: Arc::default(),
+        queued_packets: Arc::default(),
+        running: Arc::new(AtomicBool::new(true)),
+        ending: Arc::default(),
+        done,
+    };
+    let job = WriteJob {
+        peer,
+        slot,
+        rx,
+        after: ending.remove(&peer),
+        queued_bytes: writer.queued_bytes.clone(),
+        queued_packets: writer.queued_packets.clone(),
+        running: writer.running.clone(),
+        ending: writer.ending.clone(),
+        _done: done_tx,
+    };
+    if let Err(err) = shared.spawn(format!("p2p-write-{slot}"), move |s| job.run(&s)) {
+        log::error!("local backend: cannot start a thread to send to {peer}: {err}");
+        return Err(SendRefused::NoThread);
     }
-    writers.get(&peer).ok_or(SendRefused::NoThread)
+    Ok(slot_entry.insert(writer))
 }
 
 /// Everything an outbound connection's thread needs.
