@@ -7,6 +7,7 @@
 //! the thin Godot class.
 
 pub mod backend;
+mod class_enums;
 mod logging;
 pub mod networking;
 pub mod p2p;
@@ -22,6 +23,7 @@ unsafe impl ExtensionLibrary for SteamNetworkingExtension {
     fn on_stage_init(stage: InitStage) {
         if stage == InitStage::Scene {
             steam::set_unloading(false);
+            class_enums::register::<steam::Steam>(steam::ENUMS);
             settings::register_all();
             logging::install(settings::string(settings::LOG_LEVEL).as_deref());
             settings::schedule_startup_init();

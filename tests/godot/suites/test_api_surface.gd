@@ -29,6 +29,23 @@ const SIGNALS := {
 	"p2p_session_connect_fail": [["remote_steam_id", TYPE_INT], ["session_error", TYPE_INT]],
 }
 
+# GodotSteam 4.20's class enums: name -> [bitfield?, its constants].
+const ENUMS := {
+	"P2PSend": [false, ["P2P_SEND_UNRELIABLE", "P2P_SEND_UNRELIABLE_NO_DELAY", "P2P_SEND_RELIABLE",
+		"P2P_SEND_RELIABLE_WITH_BUFFERING"]],
+	"P2PSessionError": [false, ["P2P_SESSION_ERROR_NONE", "P2P_SESSION_ERROR_NOT_RUNNING_APP",
+		"P2P_SESSION_ERROR_NO_RIGHTS_TO_APP", "P2P_SESSION_ERROR_DESTINATION_NOT_LOGGED_ON",
+		"P2P_SESSION_ERROR_TIMEOUT", "P2P_SESSION_ERROR_MAX"]],
+	"SocketConnectionType": [false, ["NET_SOCKET_CONNECTION_TYPE_NOT_CONNECTED", "NET_SOCKET_CONNECTION_TYPE_UDP",
+		"NET_SOCKET_CONNECTION_TYPE_UDP_RELAY"]],
+	"SocketState": [false, ["NET_SOCKET_STATE_INVALID", "NET_SOCKET_STATE_CONNECTED", "NET_SOCKET_STATE_INITIATED",
+		"NET_SOCKET_STATE_LOCAL_CANDIDATE_FOUND", "NET_SOCKET_STATE_RECEIVED_REMOTE_CANDIDATES",
+		"NET_SOCKET_STATE_CHALLENGE_HANDSHAKE", "NET_SOCKET_STATE_DISCONNECTING", "NET_SOCKET_STATE_LOCAL_DISCONNECT",
+		"NET_SOCKET_STATE_TIMEOUT_DURING_CONNECT", "NET_SOCKET_STATE_REMOTE_END_DISCONNECTED", "NET_SOCKET_STATE_BROKEN"]],
+	"SteamAPIInitResult": [false, ["STEAM_API_INIT_RESULT_OK", "STEAM_API_INIT_RESULT_FAILED_GENERIC",
+		"STEAM_API_INIT_RESULT_NO_STEAM_CLIENT", "STEAM_API_INIT_RESULT_VERSION_MISMATCH"]],
+}
+
 const CONSTANTS := {
 	"P2P_SEND_UNRELIABLE": 0, "P2P_SEND_UNRELIABLE_NO_DELAY": 1,
 	"P2P_SEND_RELIABLE": 2, "P2P_SEND_RELIABLE_WITH_BUFFERING": 3,
@@ -105,3 +122,25 @@ func test_constants_have_steam_values() -> void:
 	# As a game reads them:
 	check_eq(Steam.P2P_SEND_RELIABLE, 2, "Steam.P2P_SEND_RELIABLE")
 	check_eq(Steam.NET_SOCKET_STATE_BROKEN, 25, "Steam.NET_SOCKET_STATE_BROKEN")
+
+
+func test_constants_belong_to_godotsteams_enums() -> void:
+	var enums := ClassDB.class_get_enum_list("Steam", true)
+	enums.sort()
+	var names := ENUMS.keys()
+	names.sort()
+	check_eq(Array(enums), names, "the class enums")
+	var in_an_enum := 0
+	for name in ENUMS:
+		var spec: Array = ENUMS[name]
+		check_eq(Array(ClassDB.class_get_enum_constants("Steam", name, true)), spec[1], "%s's constants" % name)
+		check_eq(ClassDB.is_class_enum_bitfield("Steam", name, true), spec[0], "%s is a bit field" % name)
+		for constant in spec[1]:
+			check_eq(ClassDB.class_get_integer_constant_enum("Steam", constant, true), StringName(name),
+				"%s is in %s" % [constant, name])
+			in_an_enum += 1
+	check_eq(in_an_enum, CONSTANTS.size(), "every constant is in an enum")
+	# As GodotSteam code writes them (this file would not parse otherwise):
+	var send: Steam.P2PSend = Steam.P2PSend.P2P_SEND_RELIABLE
+	check_eq(send, Steam.P2P_SEND_RELIABLE, "Steam.P2PSend.P2P_SEND_RELIABLE")
+	check_eq(Steam.SteamAPIInitResult.STEAM_API_INIT_RESULT_OK, 0, "Steam.SteamAPIInitResult.STEAM_API_INIT_RESULT_OK")

@@ -12,6 +12,10 @@ use crate::networking::{InitRequest, Networking};
 use crate::p2p::{Event, InitStatus, InputError, Packet, SessionState};
 use crate::{backend, settings};
 
+mod enums;
+
+pub use enums::ENUMS;
+
 /// Steam's peer-to-peer networking, with GodotSteam's method names, arguments
 /// and return values (the deprecated ISteamNetworking P2P API).
 ///
@@ -149,95 +153,6 @@ impl Steam {
     /// `session_error` is a `P2P_SESSION_ERROR_*` value.
     #[signal]
     fn p2p_session_connect_fail(remote_steam_id: i64, session_error: i64);
-
-    /// Send type: unreliable, at most 1200 bytes; may be lost.
-    #[constant]
-    const P2P_SEND_UNRELIABLE: i64 = 0;
-    /// Send type: unreliable and dropped instead of queued while connecting.
-    #[constant]
-    const P2P_SEND_UNRELIABLE_NO_DELAY: i64 = 1;
-    /// Send type: reliable and in order per channel, at most 1 MiB.
-    #[constant]
-    const P2P_SEND_RELIABLE: i64 = 2;
-    /// Send type: reliable, small packets may be coalesced before sending.
-    #[constant]
-    const P2P_SEND_RELIABLE_WITH_BUFFERING: i64 = 3;
-
-    /// Session error: none.
-    #[constant]
-    const P2P_SESSION_ERROR_NONE: i64 = 0;
-    /// Session error: the remote user is not running the app (no longer reported by Steam).
-    #[constant]
-    const P2P_SESSION_ERROR_NOT_RUNNING_APP: i64 = 1;
-    /// Session error: the local user does not own the app.
-    #[constant]
-    const P2P_SESSION_ERROR_NO_RIGHTS_TO_APP: i64 = 2;
-    /// Session error: the remote user is not logged on (no longer reported by Steam).
-    #[constant]
-    const P2P_SESSION_ERROR_DESTINATION_NOT_LOGGED_ON: i64 = 3;
-    /// Session error: the remote side did not answer in time.
-    #[constant]
-    const P2P_SESSION_ERROR_TIMEOUT: i64 = 4;
-    /// Session error: one past the last value.
-    #[constant]
-    const P2P_SESSION_ERROR_MAX: i64 = 5;
-
-    /// Socket connection type: not connected.
-    #[constant]
-    const NET_SOCKET_CONNECTION_TYPE_NOT_CONNECTED: i64 = 0;
-    /// Socket connection type: direct UDP.
-    #[constant]
-    const NET_SOCKET_CONNECTION_TYPE_UDP: i64 = 1;
-    /// Socket connection type: UDP through a Steam relay.
-    #[constant]
-    const NET_SOCKET_CONNECTION_TYPE_UDP_RELAY: i64 = 2;
-
-    /// Socket state: invalid.
-    #[constant]
-    const NET_SOCKET_STATE_INVALID: i64 = 0;
-    /// Socket state: connected.
-    #[constant]
-    const NET_SOCKET_STATE_CONNECTED: i64 = 1;
-    /// Socket state: connection initiated.
-    #[constant]
-    const NET_SOCKET_STATE_INITIATED: i64 = 10;
-    /// Socket state: a local candidate was found.
-    #[constant]
-    const NET_SOCKET_STATE_LOCAL_CANDIDATE_FOUND: i64 = 11;
-    /// Socket state: remote candidates were received.
-    #[constant]
-    const NET_SOCKET_STATE_RECEIVED_REMOTE_CANDIDATES: i64 = 12;
-    /// Socket state: in the challenge handshake.
-    #[constant]
-    const NET_SOCKET_STATE_CHALLENGE_HANDSHAKE: i64 = 15;
-    /// Socket state: disconnecting.
-    #[constant]
-    const NET_SOCKET_STATE_DISCONNECTING: i64 = 21;
-    /// Socket state: disconnected locally.
-    #[constant]
-    const NET_SOCKET_STATE_LOCAL_DISCONNECT: i64 = 22;
-    /// Socket state: timed out while connecting.
-    #[constant]
-    const NET_SOCKET_STATE_TIMEOUT_DURING_CONNECT: i64 = 23;
-    /// Socket state: the remote end disconnected.
-    #[constant]
-    const NET_SOCKET_STATE_REMOTE_END_DISCONNECTED: i64 = 24;
-    /// Socket state: broken.
-    #[constant]
-    const NET_SOCKET_STATE_BROKEN: i64 = 25;
-
-    /// Init result: started.
-    #[constant]
-    const STEAM_API_INIT_RESULT_OK: i64 = 0;
-    /// Init result: failed for another reason (see `verbal`).
-    #[constant]
-    const STEAM_API_INIT_RESULT_FAILED_GENERIC: i64 = 1;
-    /// Init result: no running Steam client was found.
-    #[constant]
-    const STEAM_API_INIT_RESULT_NO_STEAM_CLIENT: i64 = 2;
-    /// Init result: the Steam client is older than this plugin's Steamworks SDK.
-    #[constant]
-    const STEAM_API_INIT_RESULT_VERSION_MISMATCH: i64 = 3;
 
     /// Starts Steam (or the local backend) and returns
     /// `{status: int, verbal: String}`: `status` is a `STEAM_API_INIT_RESULT_*`
@@ -560,6 +475,14 @@ mod docs_tests {
                 "{} {name} has no description",
                 item.tag_name().name()
             );
+            if item.has_tag_name("constant") {
+                let enum_name = item.attribute("enum").unwrap_or_default();
+                let listed = super::ENUMS.iter().find(|e| e.name == enum_name);
+                assert!(
+                    listed.is_some_and(|e| e.values.iter().any(|(n, _)| *n == name)),
+                    "constant {name} is not documented in its enum ({enum_name:?})"
+                );
+            }
             *counts.entry(item.tag_name().name()).or_insert(0) += 1;
         }
         assert_eq!(counts.get("method"), Some(&15), "{counts:?}");
