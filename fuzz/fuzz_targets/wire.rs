@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(Datagram::Data(d)) => assert_eq!(wire::encode_datagram(d.sender, d.channel, d.payload), data),
         Ok(Datagram::Ping(id)) => assert_eq!(wire::encode_liveness(id, false), data),
         Ok(Datagram::Pong(id)) => assert_eq!(wire::encode_liveness(id, true), data),
+        Ok(Datagram::Close(id)) => assert_eq!(wire::encode_close_datagram(id), data),
         Err(_) => {}
     }
     if let Ok(Frame::Data(d)) = wire::decode_frame(data) {

@@ -25,6 +25,8 @@ pub type Starter = fn(BackendKind, u32) -> std::result::Result<Box<dyn Backend>,
 pub struct Networking {
     backend: Option<Box<dyn Backend>>,
     starter: Starter,
+    /// What the last init answered, for `get_steam_init_result`.
+    last_init: Option<(InitStatus, String)>,
 }
 
 impl Default for Networking {
@@ -41,7 +43,25 @@ impl Networking {
         Self {
             backend: None,
             starter,
+            last_init: None,
         }
+    }
+
+    /// Keeps what an init answered (success or failure, from whichever
+    /// call or the start-up init), for [`Networking::last_init`].
+    pub fn remember_init(&mut self, result: &std::result::Result<String, InitFailure>) {
+        self.last_init = Some(match result {
+            Ok(verbal) => (InitStatus::Ok, verbal.clone()),
+            Err(failure) => (failure.status, failure.verbal.clone()),
+        });
+    }
+
+    /// `get_steam_init_result`: the last init's status and message, `None`
+    /// before any init. A shutdown does not forget it.
+    pub fn last_init(&self) -> Option<(InitStatus, &str)> {
+        self.last_init
+            .as_ref()
+            .map(|(status, verbal)| (*status, verbal.as_str()))
     }
 
     /// Starts the backend. Starting twice is harmless: the running backend stays.
@@ -322,6 +342,31 @@ mod tests {
         assert_eq!(err.status, InitStatus::NoSteamClient);
         assert_eq!(err.verbal, "no client");
         assert!(!net.is_running());
+    }
+
+    #[test]
+    fn the_last_init_result_is_kept_through_shutdown() {
+        let mut net = Networking::with_starter(start_loopback);
+        assert_eq!(net.last_init(), None, "nothing before any init");
+        let failed = net.init(InitRequest {
+            app_id: 480,
+            backend: BackendKind::Steam,
+        });
+        net.remember_init(&failed);
+        assert_eq!(
+            net.last_init(),
+            Some((InitStatus::NoSteamClient, "no client"))
+        );
+        let started = net.init(InitRequest {
+            app_id: 480,
+            backend: BackendKind::Local,
+        });
+        net.remember_init(&started);
+        let (status, verbal) = net.last_init().unwrap();
+        assert_eq!(status, InitStatus::Ok);
+        assert!(verbal.contains("Local backend active"), "{verbal}");
+        net.shutdown();
+        assert_eq!(net.last_init().map(|(s, _)| s), Some(InitStatus::Ok));
     }
 
     #[test]

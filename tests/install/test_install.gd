@@ -22,6 +22,9 @@ func _run() -> void:
 	await process_frame
 	await process_frame
 	check(Steam.isSteamRunning(), "initialize_on_startup started the backend")
+	var init: Dictionary = Steam.get_steam_init_result()
+	check(init.get("status") == Steam.SteamAPIInitResult.STEAM_API_INIT_RESULT_OK and "Local backend" in str(init.get("verbal")),
+		"get_steam_init_result() reports the start-up init, got %s" % init)
 	check(Steam.getSteamID() == 76561197960265728 + 1, "local instance 0, got %d" % Steam.getSteamID())
 	var embedded := process_frame.get_connections().any(
 		func(c): return c["callable"].get_method() == "run_callbacks")

@@ -3,12 +3,15 @@
 //! calls; the logic lives in [`crate::networking`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
 
 use godot::classes::notify::ObjectNotification;
 use godot::classes::{Engine, IObject, Object, SceneTree};
 use godot::prelude::*;
 
 use crate::networking::{InitRequest, Networking};
+use crate::p2p::repeats::RepeatFilter;
 use crate::p2p::{Event, InitStatus, InputError, Packet, SessionState};
 use crate::{backend, settings};
 
@@ -63,10 +66,36 @@ impl IObject for Steam {
     }
 }
 
-/// Logs a refused call once, in the caller's terms, and yields `fallback`.
+/// Which refused calls were reported lately (shared by every method; only
+/// refused calls take the lock).
+static REPORTED: Mutex<Option<RepeatFilter>> = Mutex::new(None);
+
+/// Logs why `call` was refused, unless the same error from the same call
+/// was logged moments ago (then it is counted and summed up later).
+fn report(call: &str, message: &str) {
+    let mut reported = REPORTED.lock().unwrap_or_else(PoisonError::into_inner);
+    let filter = reported.get_or_insert_with(RepeatFilter::default);
+    if let Some(line) = filter.line(call, message, Instant::now()) {
+        log::error!("Steam.{call}(): {line}");
+    }
+}
+
+/// Forgets the refused calls reported so far (after an init or a shutdown
+/// the same mistake is news again).
+fn forget_reports() {
+    if let Some(filter) = REPORTED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_mut()
+    {
+        filter.reset();
+    }
+}
+
+/// Logs a refused call, in the caller's terms, and yields `fallback`.
 fn or_report<T>(call: &str, result: Result<T, InputError>, fallback: T) -> T {
     result.unwrap_or_else(|err| {
-        log::error!("Steam.{call}(): {err}");
+        report(call, &err.to_string());
         fallback
     })
 }
@@ -85,7 +114,7 @@ macro_rules! main_thread_only {
     };
     ($call:literal, $fallback:expr) => {
         if !on_main_thread() {
-            log::error!("Steam.{}(): {OFF_MAIN_THREAD}", $call);
+            report($call, OFF_MAIN_THREAD);
             return $fallback;
         }
     };
@@ -190,6 +219,19 @@ impl Steam {
         self.start(app_id, embed_callbacks).is_ok()
     }
 
+    /// The `{status, verbal}` of the last init, as [method steamInitEx]
+    /// returned it (also for [method steamInit] and the start-up init from
+    /// the project settings); `{}` before any init.
+    #[func]
+    fn get_steam_init_result(&self) -> VarDictionary {
+        main_thread_only!("get_steam_init_result", VarDictionary::new());
+        self.net
+            .last_init()
+            .map_or_else(VarDictionary::new, |(status, verbal)| {
+                vdict! { "status" => status as i64, "verbal" => verbal }
+            })
+    }
+
     /// Shuts Steam (or the local backend) down. Networking calls then fail
     /// cleanly until the next init. Calling it twice is harmless.
     #[func(rename = steamShutdown)]
@@ -197,6 +239,7 @@ impl Steam {
         main_thread_only!("steamShutdown");
         self.set_embedded(false);
         self.net.shutdown();
+        forget_reports();
     }
 
     /// Whether Steam (or the local backend) is running.
@@ -411,6 +454,8 @@ impl Steam {
                 backend: kind,
             })
         });
+        forget_reports();
+        self.net.remember_init(&started);
         match &started {
             Ok(_) => self.set_embedded(embed_callbacks || self.embedded),
             Err(failure) => log::error!("Steam initialization failed: {}", failure.verbal),
@@ -485,7 +530,7 @@ mod docs_tests {
             }
             *counts.entry(item.tag_name().name()).or_insert(0) += 1;
         }
-        assert_eq!(counts.get("method"), Some(&15), "{counts:?}");
+        assert_eq!(counts.get("method"), Some(&16), "{counts:?}");
         assert_eq!(counts.get("signal"), Some(&2), "{counts:?}");
         assert_eq!(counts.get("constant"), Some(&28), "{counts:?}");
     }

@@ -10,6 +10,7 @@ const METHODS := {
 	"steamShutdown": [TYPE_NIL, [], []],
 	"isSteamRunning": [TYPE_BOOL, [], []],
 	"getSteamID": [TYPE_INT, [], []],
+	"get_steam_init_result": [TYPE_DICTIONARY, [], []],
 	"run_callbacks": [TYPE_NIL, [], []],
 	"acceptP2PSessionWithUser": [TYPE_BOOL, [["remote_steam_id", TYPE_INT]], []],
 	"allowP2PPacketRelay": [TYPE_BOOL, [["allow", TYPE_BOOL]], []],

@@ -11,6 +11,10 @@ func init_failing_with(code: int, message: String) -> Dictionary:
 	return result
 
 
+func test_00_no_init_result_before_any_init() -> void:
+	check_eq(Steam.get_steam_init_result(), {}, "get_steam_init_result() before any init")
+
+
 func test_failure_codes_pass_through() -> void:
 	var cases := {
 		Steam.STEAM_API_INIT_RESULT_FAILED_GENERIC: "generic trouble",
@@ -22,6 +26,7 @@ func test_failure_codes_pass_through() -> void:
 		check_eq(result.get("status"), code, "status for %s" % cases[code])
 		check(cases[code] in str(result.get("verbal")), "verbal carries Steam's message: %s" % result)
 		check_one_error(cases[code], "one error for %s" % cases[code])
+		check_eq(Steam.get_steam_init_result(), result, "get_steam_init_result() after failure %d" % code)
 		check_eq(Steam.isSteamRunning(), false, "not running after failure %d" % code)
 		check_eq(Steam.getSteamID(), 0, "no id after failure %d" % code)
 
@@ -35,11 +40,13 @@ func test_steam_init_false_on_failure() -> void:
 
 func test_ok_path_and_restart() -> void:
 	check_eq(Steam.steamInit(480), true, "steamInit(480)")
+	check_eq(Steam.get_steam_init_result().get("status"), Steam.STEAM_API_INIT_RESULT_OK, "steamInit's result is kept too")
 	check_eq(Steam.getSteamID(), peer_steam_id(0), "getSteamID from the double")
 	check_eq(Steam.isSteamRunning(), true, "isSteamRunning")
 	var again: Dictionary = Steam.steamInitEx(480)
 	check_eq(again.get("status"), Steam.STEAM_API_INIT_RESULT_OK, "init twice is harmless")
 	Steam.steamShutdown()
+	check_eq(Steam.get_steam_init_result().get("status"), Steam.STEAM_API_INIT_RESULT_OK, "a shutdown keeps the last result")
 	check_eq(Steam.isSteamRunning(), false, "stopped")
 	check_eq(Steam.getSteamID(), 0, "no id after shutdown")
 	check_eq(Steam.sendP2PPacket(peer_steam_id(1), PackedByteArray([1]), 2), false, "send after shutdown")

@@ -96,6 +96,26 @@ func test_bad_arguments_get_one_clear_error() -> void:
 	check_one_error("invalid channel -3", "close channel -3")
 
 
+func test_repeated_errors_collapse() -> void:
+	# A game that forgot to init, calling every frame: one error in full, then
+	# one line every few seconds with the count, not one per call.
+	errors.clear()
+	for i in 1000:
+		Steam.getAvailableP2PPacketSize(0)
+	check_one_error("not initialized", "1000 calls, one error")
+	var summed := func():
+		Steam.getAvailableP2PPacketSize(0)
+		return errors.any(func(e): return "repeated" in e)
+	check(await wait_until(summed, 10000, false), "a repeat line comes within the window")
+	var repeat: Array = errors.filter(func(e): return "repeated" in e)
+	check(repeat.size() == 1 and "not initialized" in repeat[0], "the repeat line says what and how often: %s" % [errors])
+	errors.clear()
+	check_eq(Steam.steamInit(), false, "another init attempt")
+	errors.clear()
+	Steam.getAvailableP2PPacketSize(0)
+	check_one_error("not initialized", "after an init attempt the error is news again")
+
+
 func test_game_keeps_running_after_all_that() -> void:
 	var ticks := [0]
 	var count := func(): ticks[0] += 1
