@@ -3,13 +3,13 @@
 //! machine, over a local backend.
 //!
 //! Layout: [`p2p`] holds the plain-Rust model and argument checks,
-//! [`networking`] the API's logic, [`backend`] the transports, and `steam`
+//! [`api`] the API's logic, [`backend`] the transports, and `steam`
 //! the thin Godot class.
 
+pub mod api;
 pub mod backend;
 mod class_enums;
 mod logging;
-pub mod networking;
 pub mod p2p;
 pub mod settings;
 mod steam;

@@ -1,6 +1,6 @@
 //! The `Steam` engine singleton: GodotSteam's Networking API for GDScript.
 //! It only converts between Godot values and plain Rust and reports refused
-//! calls; the logic lives in [`crate::networking`].
+//! calls; the logic lives in [`crate::api`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -10,12 +10,13 @@ use godot::classes::notify::ObjectNotification;
 use godot::classes::{Engine, IObject, Object, SceneTree};
 use godot::prelude::*;
 
-use crate::networking::{InitRequest, Networking};
+use crate::api::{Client, InitRequest};
 use crate::p2p::repeats::RepeatFilter;
-use crate::p2p::{Event, InitStatus, InputError, Packet, SessionState};
+use crate::p2p::{Event, InitStatus, InputError};
 use crate::{backend, settings};
 
 mod enums;
+mod networking;
 
 pub use enums::ENUMS;
 
@@ -33,10 +34,10 @@ pub use enums::ENUMS;
 #[derive(GodotClass)]
 #[class(init, singleton, base = Object)]
 pub struct Steam {
-    net: Networking,
+    client: Client,
     /// Whether `run_callbacks` is connected to the tree's `process_frame`.
     embedded: bool,
-    keys: PacketKeys,
+    keys: networking::PacketKeys,
     base: Base<Object>,
 }
 
@@ -72,7 +73,7 @@ static REPORTED: Mutex<Option<RepeatFilter>> = Mutex::new(None);
 
 /// Logs why `call` was refused, unless the same error from the same call
 /// was logged moments ago (then it is counted and summed up later).
-fn report(call: &str, message: &str) {
+pub(crate) fn report(call: &str, message: &str) {
     let mut reported = REPORTED.lock().unwrap_or_else(PoisonError::into_inner);
     let filter = reported.get_or_insert_with(RepeatFilter::default);
     if let Some(line) = filter.line(call, message, Instant::now()) {
@@ -93,7 +94,7 @@ fn forget_reports() {
 }
 
 /// Logs a refused call, in the caller's terms, and yields `fallback`.
-fn or_report<T>(call: &str, result: Result<T, InputError>, fallback: T) -> T {
+pub(crate) fn or_report<T>(call: &str, result: Result<T, InputError>, fallback: T) -> T {
     result.unwrap_or_else(|err| {
         report(call, &err.to_string());
         fallback
@@ -101,7 +102,7 @@ fn or_report<T>(call: &str, result: Result<T, InputError>, fallback: T) -> T {
 }
 
 /// Why a call from another thread was refused.
-const OFF_MAIN_THREAD: &str = "called from a thread other than Godot's main thread; \
+pub(crate) const OFF_MAIN_THREAD: &str = "called from a thread other than Godot's main thread; \
     call Steam from the main thread (e.g. in _process) and pass the data to your threads";
 
 /// Returns `$fallback` from the enclosing method, with one error, when a
@@ -113,61 +114,20 @@ macro_rules! main_thread_only {
         main_thread_only!($call, ())
     };
     ($call:literal, $fallback:expr) => {
-        if !on_main_thread() {
-            report($call, OFF_MAIN_THREAD);
+        if !$crate::steam::on_main_thread() {
+            $crate::steam::report($call, $crate::steam::OFF_MAIN_THREAD);
             return $fallback;
         }
     };
 }
+pub(crate) use main_thread_only;
 
 /// Whether the caller runs on Godot's main thread (looked up once per thread).
-fn on_main_thread() -> bool {
+pub(crate) fn on_main_thread() -> bool {
     thread_local! {
         static MAIN: bool = godot::init::is_main_thread();
     }
     MAIN.with(|main| *main)
-}
-
-/// The keys of a packet dictionary, made once per singleton: making three
-/// Strings per packet was a large part of what a read cost.
-struct PacketKeys {
-    data: Variant,
-    steam_id_remote: Variant,
-    remote_steam_id: Variant,
-}
-
-impl Default for PacketKeys {
-    fn default() -> Self {
-        Self {
-            data: "data".to_variant(),
-            steam_id_remote: "steam_id_remote".to_variant(),
-            remote_steam_id: "remote_steam_id".to_variant(),
-        }
-    }
-}
-
-impl PacketKeys {
-    fn dict(&self, packet: &Packet) -> VarDictionary {
-        let id = packet.sender.to_gdscript();
-        let mut dict = VarDictionary::new();
-        dict.set(&self.data, &PackedByteArray::from(packet.data.as_slice()));
-        dict.set(&self.steam_id_remote, id);
-        dict.set(&self.remote_steam_id, id);
-        dict
-    }
-}
-
-fn state_to_dict(state: SessionState) -> VarDictionary {
-    vdict! {
-        "connection_active" => state.connection_active,
-        "connecting" => state.connecting,
-        "session_error" => state.session_error as i64,
-        "using_relay" => state.using_relay,
-        "bytes_queued_for_send" => state.bytes_queued_for_send as i64,
-        "packets_queued_for_send" => state.packets_queued_for_send as i64,
-        "remote_ip" => state.remote_ip as i64,
-        "remote_port" => state.remote_port as i64,
-    }
 }
 
 #[godot_api]
@@ -225,7 +185,7 @@ impl Steam {
     #[func]
     fn get_steam_init_result(&self) -> VarDictionary {
         main_thread_only!("get_steam_init_result", VarDictionary::new());
-        self.net
+        self.client
             .last_init()
             .map_or_else(VarDictionary::new, |(status, verbal)| {
                 vdict! { "status" => status as i64, "verbal" => verbal }
@@ -238,7 +198,7 @@ impl Steam {
     fn steam_shutdown(&mut self) {
         main_thread_only!("steamShutdown");
         self.set_embedded(false);
-        self.net.shutdown();
+        self.client.shutdown();
         forget_reports();
     }
 
@@ -246,14 +206,14 @@ impl Steam {
     #[func(rename = isSteamRunning)]
     fn is_steam_running(&self) -> bool {
         main_thread_only!("isSteamRunning", false);
-        self.net.is_running()
+        self.client.is_running()
     }
 
     /// The local user's SteamID64; 0 when not initialized.
     #[func(rename = getSteamID)]
     fn get_steam_id(&self) -> i64 {
         main_thread_only!("getSteamID", 0);
-        self.net.local_id() as i64
+        self.client.local_id() as i64
     }
 
     /// Pumps Steam and emits every pending [signal p2p_session_request] and
@@ -262,7 +222,7 @@ impl Steam {
     #[func]
     fn run_callbacks(&mut self) {
         main_thread_only!("run_callbacks");
-        for event in self.net.run_callbacks() {
+        for event in self.client.run_callbacks() {
             // The typed emit lets handlers call back into Steam (re-entrant).
             match event {
                 Event::SessionRequest(id) => {
@@ -274,135 +234,6 @@ impl Steam {
                     .emit(id.to_gdscript(), error as i64),
             }
         }
-    }
-
-    /// Accepts packets from `remote_steam_id`, normally in answer to
-    /// [signal p2p_session_request]. Sending to a user accepts implicitly.
-    /// Returns false if the id is invalid or Steam is not initialized.
-    #[func(rename = acceptP2PSessionWithUser)]
-    fn accept_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
-        main_thread_only!("acceptP2PSessionWithUser", false);
-        or_report(
-            "acceptP2PSessionWithUser",
-            self.net.accept(remote_steam_id),
-            false,
-        )
-    }
-
-    /// Allows or forbids falling back to Steam's relay servers when a direct
-    /// connection cannot be made (allowed by default). Always true when
-    /// initialized; false before.
-    #[func(rename = allowP2PPacketRelay)]
-    fn allow_p2p_packet_relay(&mut self, allow: bool) -> bool {
-        main_thread_only!("allowP2PPacketRelay", false);
-        or_report("allowP2PPacketRelay", self.net.allow_relay(allow), false)
-    }
-
-    /// Closes one channel with a user: packets from them still waiting on it
-    /// are dropped. When the last channel closes, the session closes too.
-    /// False if there was no such session or channel.
-    #[func(rename = closeP2PChannelWithUser)]
-    fn close_p2p_channel_with_user(&mut self, remote_steam_id: i64, channel: i64) -> bool {
-        main_thread_only!("closeP2PChannelWithUser", false);
-        or_report(
-            "closeP2PChannelWithUser",
-            self.net.close_channel(remote_steam_id, channel),
-            false,
-        )
-    }
-
-    /// Closes the session with a user and frees its resources: packets from
-    /// them still waiting are dropped, packets already sent to them still go
-    /// out. A later packet from them raises a new [signal p2p_session_request].
-    /// The other user gets no signal for it. False if no session was open.
-    #[func(rename = closeP2PSessionWithUser)]
-    fn close_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
-        main_thread_only!("closeP2PSessionWithUser", false);
-        or_report(
-            "closeP2PSessionWithUser",
-            self.net.close_session(remote_steam_id),
-            false,
-        )
-    }
-
-    /// The state of the session with a user, or `{}` when there is none. Keys:
-    /// `connection_active` (the session is accepted and the user has
-    /// answered), `connecting` (not yet: also for a request not yet
-    /// accepted), `session_error`, `using_relay`, `bytes_queued_for_send`,
-    /// `packets_queued_for_send`, `remote_ip` (IPv4 as an int), `remote_port`.
-    #[func(rename = getP2PSessionState)]
-    fn get_p2p_session_state(&mut self, remote_steam_id: i64) -> VarDictionary {
-        main_thread_only!("getP2PSessionState", VarDictionary::new());
-        or_report(
-            "getP2PSessionState",
-            self.net.session_state(remote_steam_id),
-            None,
-        )
-        .map_or_else(VarDictionary::new, state_to_dict)
-    }
-
-    /// The size in bytes of the next packet waiting on `channel`, or 0 when
-    /// there is none.
-    #[func(rename = getAvailableP2PPacketSize)]
-    fn get_available_p2p_packet_size(&mut self, #[opt(default = 0)] channel: i64) -> i64 {
-        main_thread_only!("getAvailableP2PPacketSize", 0);
-        or_report("getAvailableP2PPacketSize", self.net.available(channel), 0) as i64
-    }
-
-    /// Reads the next packet on `channel` into a buffer of `packet` bytes
-    /// (normally what [method getAvailableP2PPacketSize] returned); a longer
-    /// packet is truncated and consumed. Returns `{data: PackedByteArray,
-    /// steam_id_remote: int, remote_steam_id: int}` (both spellings of the
-    /// sender), or `{}` when no packet waits.
-    #[func(rename = readP2PPacket)]
-    fn read_p2p_packet(&mut self, packet: i64, #[opt(default = 0)] channel: i64) -> VarDictionary {
-        main_thread_only!("readP2PPacket", VarDictionary::new());
-        let Some(packet) = or_report("readP2PPacket", self.net.read(packet, channel), None) else {
-            return VarDictionary::new();
-        };
-        let dict = self.keys.dict(&packet);
-        self.net.recycle(packet.data);
-        dict
-    }
-
-    /// Reads up to `max_packets` waiting packets from `channel` in one call and
-    /// returns them as an Array of the dictionaries [method readP2PPacket]
-    /// returns (each packet whole). Not in GodotSteam: an extension of this
-    /// plugin for games that move many packets per frame. It saves the
-    /// GDScript loop, not the cost of each packet's dictionary, so it reads
-    /// at about the rate of a [method getAvailableP2PPacketSize] +
-    /// [method readP2PPacket] loop. `[]` when nothing waits.
-    #[func(rename = readP2PPackets)]
-    fn read_p2p_packets(&mut self, max_packets: i64, #[opt(default = 0)] channel: i64) -> VarArray {
-        main_thread_only!("readP2PPackets", VarArray::new());
-        let mut packets = VarArray::new();
-        let keys = &self.keys;
-        let read = self.net.read_many(max_packets, channel, |packet| {
-            packets.push(&keys.dict(packet).to_variant())
-        });
-        or_report("readP2PPackets", read, 0);
-        packets
-    }
-
-    /// Sends `data` to a user on `channel` with a `P2P_SEND_*` type (no
-    /// default, as in GodotSteam). Unreliable packets hold at most 1200 bytes,
-    /// reliable ones 1 MiB; empty packets are refused. True means queued,
-    /// not delivered: a failure later raises [signal p2p_session_connect_fail].
-    #[func(rename = sendP2PPacket)]
-    fn send_p2p_packet(
-        &mut self,
-        remote_steam_id: i64,
-        data: PackedByteArray,
-        send_type: i64,
-        #[opt(default = 0)] channel: i64,
-    ) -> bool {
-        main_thread_only!("sendP2PPacket", false);
-        or_report(
-            "sendP2PPacket",
-            self.net
-                .send(remote_steam_id, data.as_slice(), send_type, channel),
-            false,
-        )
     }
 }
 
@@ -449,13 +280,13 @@ impl Steam {
             settings::string(settings::BACKEND).as_deref(),
         )
         .and_then(|kind| {
-            self.net.init(InitRequest {
+            self.client.init(InitRequest {
                 app_id,
                 backend: kind,
             })
         });
         forget_reports();
-        self.net.remember_init(&started);
+        self.client.remember_init(&started);
         match &started {
             Ok(_) => self.set_embedded(embed_callbacks || self.embedded),
             Err(failure) => log::error!("Steam initialization failed: {}", failure.verbal),
