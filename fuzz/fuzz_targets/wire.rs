@@ -11,8 +11,8 @@ use steam_networking::backend::local::wire::{self, Datagram, Frame};
 fuzz_target!(|data: &[u8]| {
     match wire::decode_datagram(data) {
         Ok(Datagram::Data(d)) => assert_eq!(wire::encode_datagram(d.sender, d.channel, d.payload), data),
-        Ok(Datagram::Ping(id)) => assert_eq!(wire::encode_liveness(id, false), data),
-        Ok(Datagram::Pong(id)) => assert_eq!(wire::encode_liveness(id, true), data),
+        Ok(Datagram::Ping(id, name)) => assert_eq!(wire::encode_liveness(id, false, name), data),
+        Ok(Datagram::Pong(id, name)) => assert_eq!(wire::encode_liveness(id, true, name), data),
         Ok(Datagram::Close(id)) => assert_eq!(wire::encode_close_datagram(id), data),
         Err(_) => {}
     }

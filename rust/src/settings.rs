@@ -12,6 +12,9 @@ pub const BACKEND: &str = "steam_networking/backend";
 /// `steam_networking/log_level`: which plugin messages reach the output
 /// (the environment variable `STEAM_NETWORKING_LOG` wins).
 pub const LOG_LEVEL: &str = "steam_networking/log_level";
+/// `steam_networking/local/name`: the local backend's persona name (the
+/// environment variable `STEAM_NETWORKING_LOCAL_NAME` wins).
+pub const LOCAL_NAME: &str = "steam_networking/local/name";
 /// `steam/initialization/app_id`: the app id passed to the start-up init.
 pub const APP_ID: &str = "steam/initialization/app_id";
 /// `steam/initialization/initialize_on_startup`: call `steamInitEx` when the game starts.
@@ -57,8 +60,22 @@ pub fn register_all() {
         PropertyHint::RANGE,
         "0,4294967295,1,or_greater",
     );
+    register(LOCAL_NAME, "".to_variant(), PropertyHint::NONE, "");
     register(INIT_ON_STARTUP, false.to_variant(), PropertyHint::NONE, "");
     register(EMBED_CALLBACKS, false.to_variant(), PropertyHint::NONE, "");
+}
+
+/// What a backend starts with besides the app id: the player's locale and
+/// the settings the local backend reads.
+pub fn start_info() -> crate::backend::StartInfo {
+    let settings = ProjectSettings::singleton();
+    crate::backend::StartInfo {
+        app_id: 0,
+        setting_app_id: u32::try_from(settings.get_setting(APP_ID).try_to::<i64>().unwrap_or(0))
+            .unwrap_or(0),
+        locale: godot::classes::Os::singleton().get_locale().to_string(),
+        local_name: string(LOCAL_NAME).filter(|name| !name.trim().is_empty()),
+    }
 }
 
 /// A setting's value as a string, if the project has it.

@@ -6,22 +6,30 @@
 //! reports the `Err` messages; everything here is unit-tested without an
 //! engine.
 
+mod apps;
+mod friends;
 mod networking;
+mod user;
+mod utils;
 
-use crate::backend::{self, Backend, BackendKind};
+use crate::backend::{self, Backend, BackendKind, StartInfo};
 use crate::p2p::{Event, InitFailure, InitStatus, InputError};
 
 /// What `steamInit` needs to know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InitRequest {
     /// The GDScript `app_id` argument, unchecked.
     pub app_id: i64,
     /// Which backend to start.
     pub backend: BackendKind,
+    /// The rest of what the backend starts with (its `app_id` is filled
+    /// in from the checked argument).
+    pub start: StartInfo,
 }
 
 /// Starts a backend; replaced in tests by a fake.
-pub type Starter = fn(BackendKind, u32) -> std::result::Result<Box<dyn Backend>, InitFailure>;
+pub type Starter =
+    fn(BackendKind, &StartInfo) -> std::result::Result<Box<dyn Backend>, InitFailure>;
 
 /// The API's state: no backend before init and after shutdown.
 pub struct Client {
@@ -89,7 +97,11 @@ impl Client {
                 )
             })?,
         };
-        let backend = (self.starter)(request.backend, app_id)?;
+        let info = StartInfo {
+            app_id,
+            ..request.start
+        };
+        let backend = (self.starter)(request.backend, &info)?;
         let verbal = match request.backend {
             BackendKind::Steam => "Steamworks active".to_string(),
             BackendKind::Local => format!(
@@ -149,6 +161,7 @@ mod tests {
             .init(InitRequest {
                 app_id: 480,
                 backend: BackendKind::Steam,
+                ..Default::default()
             })
             .unwrap_err();
         assert_eq!(err.status, InitStatus::NoSteamClient);
@@ -163,6 +176,7 @@ mod tests {
         let failed = net.init(InitRequest {
             app_id: 480,
             backend: BackendKind::Steam,
+            ..Default::default()
         });
         net.remember_init(&failed);
         assert_eq!(
@@ -172,6 +186,7 @@ mod tests {
         let started = net.init(InitRequest {
             app_id: 480,
             backend: BackendKind::Local,
+            ..Default::default()
         });
         net.remember_init(&started);
         let (status, verbal) = net.last_init().unwrap();
@@ -188,6 +203,7 @@ mod tests {
             .init(InitRequest {
                 app_id: 1,
                 backend: BackendKind::Local,
+                ..Default::default()
             })
             .unwrap_err();
         assert_eq!(err.status, InitStatus::FailedGeneric);
@@ -200,6 +216,7 @@ mod tests {
                 .init(InitRequest {
                     app_id: bad,
                     backend: BackendKind::Local,
+                    ..Default::default()
                 })
                 .unwrap_err();
             assert!(err.verbal.contains("invalid app_id"), "{}", err.verbal);
@@ -213,7 +230,8 @@ mod tests {
         assert!(
             net.init(InitRequest {
                 app_id: 0,
-                backend: BackendKind::Steam
+                backend: BackendKind::Steam,
+                ..Default::default()
             })
             .is_ok()
         );

@@ -3,11 +3,13 @@
 use std::collections::VecDeque;
 
 use super::{Client, InitRequest};
-use crate::backend::{Backend, BackendKind};
+use crate::backend::{Backend, BackendKind, StartInfo, apps, friends, user, utils};
 use crate::p2p::{
-    Channel, Event, InitFailure, InitStatus, Packet, SendType, SessionState, SteamId,
+    AvatarSize, Channel, Event, InitFailure, InitStatus, Overlay, Packet, SendType, SessionState,
+    SteamId,
 };
 
+/// The fake's own Steam ID.
 pub const PEER: i64 = 76561197960265730;
 
 /// A backend that loops sends back to the sender, for checking dispatch.
@@ -64,9 +66,10 @@ impl Backend for Loopback {
     }
 }
 
+/// Starts a `Loopback` for the local kind; fails like Steam without a client.
 pub fn start_loopback(
     kind: BackendKind,
-    _: u32,
+    _: &StartInfo,
 ) -> std::result::Result<Box<dyn Backend>, InitFailure> {
     match kind {
         BackendKind::Local => Ok(Box::new(Loopback {
@@ -77,12 +80,98 @@ pub fn start_loopback(
     }
 }
 
+/// A client running a `Loopback`.
 pub fn started() -> Client {
     let mut net = Client::with_starter(start_loopback);
     net.init(InitRequest {
         app_id: 480,
         backend: BackendKind::Local,
+        ..Default::default()
     })
     .unwrap();
     net
+}
+
+// The other interfaces answer fixed values: their logic is the backends'.
+impl friends::Friends for Loopback {
+    fn persona_name(&mut self) -> String {
+        "Loop".into()
+    }
+    fn friend_persona_name(&mut self, _: SteamId) -> String {
+        String::new()
+    }
+    fn request_user_information(&mut self, _: SteamId, _: bool) -> bool {
+        false
+    }
+    fn request_avatar(&mut self, size: AvatarSize, user: SteamId) {
+        self.events.push(Event::AvatarLoaded {
+            user,
+            size: size.pixels(),
+            rgba: Vec::new(),
+        });
+    }
+    fn activate_overlay(&mut self, _: Overlay) {}
+}
+
+impl user::User for Loopback {
+    fn logged_on(&mut self) -> bool {
+        true
+    }
+    fn steam_level(&mut self) -> i32 {
+        7
+    }
+}
+
+impl apps::Apps for Loopback {
+    fn is_subscribed(&mut self) -> bool {
+        true
+    }
+    fn is_subscribed_app(&mut self, app: u32) -> bool {
+        app == 480
+    }
+    fn is_dlc_installed(&mut self, _: u32) -> bool {
+        false
+    }
+    fn app_owner(&mut self) -> u64 {
+        PEER as u64
+    }
+    fn app_build_id(&mut self) -> i32 {
+        1
+    }
+    fn app_install_dir(&mut self, _: u32) -> String {
+        String::new()
+    }
+    fn current_game_language(&mut self) -> String {
+        "english".into()
+    }
+    fn available_game_languages(&mut self) -> String {
+        "english".into()
+    }
+    fn launch_command_line(&mut self) -> String {
+        String::new()
+    }
+}
+
+impl utils::Utils for Loopback {
+    fn app_id(&mut self) -> u32 {
+        480
+    }
+    fn on_steam_deck(&mut self) -> bool {
+        false
+    }
+    fn in_vr(&mut self) -> bool {
+        false
+    }
+    fn in_big_picture(&mut self) -> bool {
+        false
+    }
+    fn ui_language(&mut self) -> String {
+        "english".into()
+    }
+    fn ip_country(&mut self) -> String {
+        String::new()
+    }
+    fn overlay_enabled(&mut self) -> bool {
+        false
+    }
 }

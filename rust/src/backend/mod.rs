@@ -2,15 +2,20 @@
 //! implements Steam's deprecated `ISteamNetworking` P2P semantics; the
 //! arguments it gets have already been validated (see `crate::p2p`).
 
+pub mod apps;
+pub mod friends;
 pub mod local;
 pub mod steam;
+pub mod user;
+pub mod utils;
 
 use crate::p2p::{
     Channel, Event, InitFailure, InitStatus, Packet, SendType, SessionState, SteamId,
 };
 
-/// A running P2P transport. Dropping it shuts it down.
-pub trait Backend {
+/// A running Steam (or stand-in): the P2P transport here, the other
+/// interfaces in their own traits. Dropping it shuts it down.
+pub trait Backend: friends::Friends + user::User + apps::Apps + utils::Utils {
     /// The local user's SteamID64.
     fn local_id(&self) -> SteamId;
 
@@ -62,9 +67,10 @@ pub trait Backend {
 }
 
 /// Which backend `steamInit` starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BackendKind {
     /// The real Steam client, through `libsteam_api.so`.
+    #[default]
     Steam,
     /// Several game instances on one machine, no Steam needed.
     Local,
@@ -103,15 +109,50 @@ pub fn choose(env: Option<&str>, setting: Option<&str>) -> Result<BackendKind, I
     })
 }
 
+/// What a backend is started with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartInfo {
+    /// The app id init got (0: the one Steam launched with, or steam_appid.txt).
+    pub app_id: u32,
+    /// The project setting's app id, which the local backend reports when
+    /// init got 0 (real Steam knows the app it runs).
+    pub setting_app_id: u32,
+    /// The player's locale as Godot reports it ("en_US"), for the local
+    /// backend's languages and country.
+    pub locale: String,
+    /// The project setting's persona name for the local backend (the
+    /// environment variable wins).
+    pub local_name: Option<String>,
+}
+
+/// The app id a local instance reports: init's, else the project
+/// setting's, else `steam_appid.txt` in the working folder, else 0.
+fn local_app_id(info: &StartInfo) -> u32 {
+    [info.app_id, info.setting_app_id]
+        .into_iter()
+        .find(|id| *id != 0)
+        .or_else(|| {
+            std::fs::read_to_string("steam_appid.txt")
+                .ok()
+                .and_then(|text| text.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 /// Starts a backend of the given kind.
-pub fn start(kind: BackendKind, app_id: u32) -> Result<Box<dyn Backend>, InitFailure> {
+pub fn start(kind: BackendKind, info: &StartInfo) -> Result<Box<dyn Backend>, InitFailure> {
     match kind {
         BackendKind::Steam => {
-            steam::SteamBackend::start(app_id).map(|b| Box::new(b) as Box<dyn Backend>)
+            steam::SteamBackend::start(info.app_id).map(|b| Box::new(b) as Box<dyn Backend>)
         }
         BackendKind::Local => {
-            let config = local::config::LocalConfig::from_env()?;
-            local::LocalBackend::start(config).map(|b| Box::new(b) as Box<dyn Backend>)
+            let mut config = local::config::LocalConfig::from_env()?;
+            if config.name.is_none() {
+                config.name = info.local_name.clone();
+            }
+            let mut backend = local::LocalBackend::start(config)?;
+            backend.set_app(local_app_id(info), &info.locale);
+            Ok(Box::new(backend))
         }
     }
 }

@@ -38,6 +38,12 @@ pub enum InputError {
         "invalid packet size {0}: the buffer size must be 1..=4294967295 (normally getAvailableP2PPacketSize())"
     )]
     InvalidReadSize(i64),
+    /// An app (or DLC) id outside Steam's 32-bit range.
+    #[error("invalid app id {0}: Steam app ids are 0..=4294967295")]
+    InvalidAppId(i64),
+    /// A lobby id that is not a SteamID64 of a lobby.
+    #[error("invalid lobby id {0}: expected the SteamID64 of a lobby")]
+    InvalidLobbyId(i64),
     /// `readP2PPackets`' `max_packets` is not positive.
     #[error("invalid max_packets {0}: read at least 1 packet")]
     InvalidPacketCount(i64),

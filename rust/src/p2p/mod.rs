@@ -13,4 +13,7 @@ pub mod types;
 pub use error::InputError;
 pub use ids::SteamId;
 pub use limits::{Channel, ReadSize, SendType};
-pub use types::{Event, InitFailure, InitStatus, Packet, SessionError, SessionState};
+pub use types::{
+    AvatarSize, Event, InitFailure, InitStatus, Overlay, PERSONA_CHANGE_NAME, Packet, SessionError,
+    SessionState,
+};

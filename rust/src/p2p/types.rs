@@ -50,12 +50,73 @@ pub struct SessionState {
 }
 
 /// A callback from the backend, turned into a signal by `run_callbacks()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     /// `p2p_session_request`: a peer we have no session with sent a packet.
     SessionRequest(SteamId),
     /// `p2p_session_connect_fail`: a session failed with a `P2P_SESSION_ERROR_*`.
     ConnectFail(SteamId, u8),
+    /// `persona_state_change`: what we know of a user changed
+    /// (`PERSONA_CHANGE_*` bits).
+    PersonaStateChange(SteamId, u32),
+    /// `join_requested`: a friend asked to join a lobby of ours (lobby id,
+    /// friend).
+    JoinRequested(u64, SteamId),
+    /// `avatar_loaded`: a user's avatar, square, RGBA8, row by row.
+    AvatarLoaded {
+        /// Whose avatar.
+        user: SteamId,
+        /// Its width (and height) in pixels.
+        size: u32,
+        /// `size * size * 4` bytes.
+        rgba: Vec<u8>,
+    },
+}
+
+/// The avatar sizes Steam has, as GodotSteam's `getPlayerAvatar` picks them:
+/// 1 small, 2 medium, anything else large.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AvatarSize {
+    /// 32 by 32 pixels.
+    Small,
+    /// 64 by 64 pixels.
+    Medium,
+    /// 184 by 184 pixels.
+    Large,
+}
+
+impl AvatarSize {
+    /// GodotSteam's `size` argument: 1 small, 2 medium, anything else large.
+    pub fn from_gdscript(size: i64) -> Self {
+        match size {
+            1 => Self::Small,
+            2 => Self::Medium,
+            _ => Self::Large,
+        }
+    }
+
+    /// The width and height in pixels.
+    pub fn pixels(self) -> u32 {
+        match self {
+            Self::Small => 32,
+            Self::Medium => 64,
+            Self::Large => 184,
+        }
+    }
+}
+
+/// `PERSONA_CHANGE_NAME`: the user's name changed (or became known).
+pub const PERSONA_CHANGE_NAME: u32 = 1;
+
+/// Which overlay page a game asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    /// `activateGameOverlay(type)`.
+    Dialog(String),
+    /// `activateGameOverlayToUser(type, steam_id)`.
+    ToUser(String, SteamId),
+    /// `activateGameOverlayInviteDialog(lobby_id)`.
+    InviteDialog(u64),
 }
 
 /// Steam's `ESteamAPIInitResult` (the `STEAM_API_INIT_RESULT_*` constants).

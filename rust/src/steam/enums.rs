@@ -77,6 +77,113 @@ class_enums! { Steam;
         /// Init result: the Steam client is older than this plugin's Steamworks SDK.
         STEAM_API_INIT_RESULT_VERSION_MISMATCH = 3,
     }
+    /// The sizes of Steam avatars (GodotSteam's own enum; [method
+    /// getPlayerAvatar]'s `size` is a plain int with the same values).
+    enum AvatarSizes {
+        /// Avatar size: 32 by 32 pixels.
+        AVATAR_SMALL = 1,
+        /// Avatar size: 64 by 64 pixels.
+        AVATAR_MEDIUM = 2,
+        /// Avatar size: 184 by 184 pixels.
+        AVATAR_LARGE = 3,
+    }
+    /// What changed about a user ([signal persona_state_change]'s `flags`).
+    bitfield PersonaChange {
+        /// Persona change: the name.
+        PERSONA_CHANGE_NAME = 1,
+        /// Persona change: the online status.
+        PERSONA_CHANGE_STATUS = 2,
+        /// Persona change: came online.
+        PERSONA_CHANGE_COME_ONLINE = 4,
+        /// Persona change: went offline.
+        PERSONA_CHANGE_GONE_OFFLINE = 8,
+        /// Persona change: the game played.
+        PERSONA_CHANGE_GAME_PLAYED = 16,
+        /// Persona change: the game server.
+        PERSONA_CHANGE_GAME_SERVER = 32,
+        /// Persona change: the avatar.
+        PERSONA_CHANGE_AVATAR = 64,
+        /// Persona change: joined a source.
+        PERSONA_CHANGE_JOINED_SOURCE = 128,
+        /// Persona change: left a source.
+        PERSONA_CHANGE_LEFT_SOURCE = 256,
+        /// Persona change: the relationship.
+        PERSONA_CHANGE_RELATIONSHIP_CHANGED = 512,
+        /// Persona change: the name was set for the first time.
+        PERSONA_CHANGE_NAME_FIRST_SET = 1024,
+        /// Persona change: broadcasting.
+        PERSONA_CHANGE_BROADCAST = 2048,
+        /// Persona change: the nickname.
+        PERSONA_CHANGE_NICKNAME = 4096,
+        /// Persona change: the Steam level.
+        PERSONA_CHANGE_STEAM_LEVEL = 8192,
+        /// Persona change: rich presence.
+        PERSONA_CHANGE_RICH_PRESENCE = 16384,
+    }
+    /// A user's online status.
+    enum PersonaState {
+        /// Persona state: offline.
+        PERSONA_STATE_OFFLINE = 0,
+        /// Persona state: online.
+        PERSONA_STATE_ONLINE = 1,
+        /// Persona state: busy.
+        PERSONA_STATE_BUSY = 2,
+        /// Persona state: away.
+        PERSONA_STATE_AWAY = 3,
+        /// Persona state: snoozing.
+        PERSONA_STATE_SNOOZE = 4,
+        /// Persona state: looking to trade.
+        PERSONA_STATE_LOOKING_TO_TRADE = 5,
+        /// Persona state: looking to play.
+        PERSONA_STATE_LOOKING_TO_PLAY = 6,
+        /// Persona state: invisible.
+        PERSONA_STATE_INVISIBLE = 7,
+        /// Persona state: one past the last value.
+        PERSONA_STATE_MAX = 8,
+    }
+    /// Which friends a friends-list call covers.
+    bitfield FriendFlags {
+        /// Friend flag: none.
+        FRIEND_FLAG_NONE = 0,
+        /// Friend flag: blocked.
+        FRIEND_FLAG_BLOCKED = 1,
+        /// Friend flag: friendship requested.
+        FRIEND_FLAG_FRIENDSHIP_REQUESTED = 2,
+        /// Friend flag: immediate friends.
+        FRIEND_FLAG_IMMEDIATE = 4,
+        /// Friend flag: members of the same clan.
+        FRIEND_FLAG_CLAN_MEMBER = 8,
+        /// Friend flag: on the same game server.
+        FRIEND_FLAG_ON_GAME_SERVER = 16,
+        /// Friend flag: requesting friendship.
+        FRIEND_FLAG_REQUESTING_FRIENDSHIP = 128,
+        /// Friend flag: requesting information.
+        FRIEND_FLAG_REQUESTING_INFO = 256,
+        /// Friend flag: ignored.
+        FRIEND_FLAG_IGNORED = 512,
+        /// Friend flag: ignored friend.
+        FRIEND_FLAG_IGNORED_FRIEND = 1024,
+        /// Friend flag: in the same chat.
+        FRIEND_FLAG_CHAT_MEMBER = 4096,
+        /// Friend flag: all of them.
+        FRIEND_FLAG_ALL = 65535,
+    }
+    /// What the overlay's store page does (GodotSteam's names).
+    enum OverlayToStoreFlag {
+        /// Overlay store flag: just show the page.
+        OVERLAY_TO_STORE_FLAG_NONE = 0,
+        /// Overlay store flag: add to the cart.
+        OVERLAY_TO_STORE_FLAG_ADD_TO_CART = 1,
+        /// Overlay store flag: add to the cart and show it (GodotSteam's spelling).
+        OVERLAY_TO_STORE_FLAG_AND_TO_CART_AND_SHOW = 2,
+    }
+    /// How the overlay shows a web page.
+    enum OverlayToWebPageMode {
+        /// Overlay web page mode: in the overlay's browser.
+        OVERLAY_TO_WEB_PAGE_MODE_DEFAULT = 0,
+        /// Overlay web page mode: modal, closed with the page.
+        OVERLAY_TO_WEB_PAGE_MODE_MODAL = 1,
+    }
 }
 
 #[cfg(test)]
@@ -97,6 +204,6 @@ mod tests {
                 );
             }
         }
-        assert_eq!(seen.len(), 28);
+        assert_eq!(seen.len(), 72);
     }
 }

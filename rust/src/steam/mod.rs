@@ -15,8 +15,12 @@ use crate::p2p::repeats::RepeatFilter;
 use crate::p2p::{Event, InitStatus, InputError};
 use crate::{backend, settings};
 
+mod apps;
 mod enums;
+mod friends;
 mod networking;
+mod user;
+mod utils;
 
 pub use enums::ENUMS;
 
@@ -143,6 +147,31 @@ impl Steam {
     #[signal]
     fn p2p_session_connect_fail(remote_steam_id: i64, session_error: i64);
 
+    /// Emitted from [method run_callbacks] when what Steam knows of a user
+    /// changed, for example after [method requestUserInformation]; `flags`
+    /// holds `PERSONA_CHANGE_*` bits ([enum PersonaChange]). On the local
+    /// backend: when another instance's name becomes known or changes.
+    #[signal]
+    fn persona_state_change(steam_id: i64, flags: i64);
+
+    /// Emitted from [method run_callbacks] when a friend asks to join the
+    /// user's lobby from the Steam friends list (never on the local backend).
+    #[signal]
+    fn join_requested(lobby_id: i64, steam_id: i64);
+
+    /// Emitted from [method run_callbacks] with the avatar that
+    /// [method getPlayerAvatar] asked for: `avatar_id` is the user's Steam ID,
+    /// `size` the width and height in pixels, and `data` (declared an Array,
+    /// as in GodotSteam) a PackedByteArray of RGBA8 pixels, row by row: use
+    /// `Image.create_from_data(size, size, false, Image.FORMAT_RGBA8, data)`.
+    #[signal]
+    fn avatar_loaded(avatar_id: i64, size: i64, data: VarArray);
+
+    /// Declared for code written for GodotSteam up to 4.10, which connected
+    /// to it; GodotSteam 4.11+ and this plugin never emit it.
+    #[signal]
+    fn steamworks_error(failed_signal: GString, io_failure: GString);
+
     /// Starts Steam (or the local backend) and returns
     /// `{status: int, verbal: String}`: `status` is a `STEAM_API_INIT_RESULT_*`
     /// value and `verbal` explains it. A non-zero `app_id` is put in the
@@ -216,9 +245,10 @@ impl Steam {
         self.client.local_id() as i64
     }
 
-    /// Pumps Steam and emits every pending [signal p2p_session_request] and
-    /// [signal p2p_session_connect_fail]. Call it once per frame unless
-    /// callbacks are embedded.
+    /// Pumps Steam and emits every pending signal ([signal
+    /// p2p_session_request], [signal p2p_session_connect_fail], [signal
+    /// persona_state_change], [signal join_requested], [signal
+    /// avatar_loaded]). Call it once per frame unless callbacks are embedded.
     #[func]
     fn run_callbacks(&mut self) {
         main_thread_only!("run_callbacks");
@@ -232,10 +262,42 @@ impl Steam {
                     .signals()
                     .p2p_session_connect_fail()
                     .emit(id.to_gdscript(), error as i64),
+                Event::PersonaStateChange(id, flags) => self
+                    .signals()
+                    .persona_state_change()
+                    .emit(id.to_gdscript(), flags as i64),
+                Event::JoinRequested(lobby, friend) => self
+                    .signals()
+                    .join_requested()
+                    .emit(lobby as i64, friend.to_gdscript()),
+                Event::AvatarLoaded { user, size, rgba } => {
+                    // Declared as an Array, emitted as a PackedByteArray of
+                    // RGBA8 rows, exactly as GodotSteam does (games pass it
+                    // to Image.create_from_data).
+                    let data = PackedByteArray::from(rgba.as_slice());
+                    self.base_mut().emit_signal(
+                        "avatar_loaded",
+                        &[
+                            user.to_gdscript().to_variant(),
+                            (size as i64).to_variant(),
+                            data.to_variant(),
+                        ],
+                    );
+                }
             }
         }
     }
 }
+
+/// Every signal of the class.
+const SIGNALS: [&str; 6] = [
+    "p2p_session_request",
+    "p2p_session_connect_fail",
+    "persona_state_change",
+    "join_requested",
+    "avatar_loaded",
+    "steamworks_error",
+];
 
 /// Disconnects every handler from the `Steam` signals when the scene tree
 /// ends. The singleton outlives the script languages (it is freed when the
@@ -250,7 +312,7 @@ pub fn disconnect_signals_when_tree_ends() {
         if let Some(mut root) = tree.and_then(|t| t.get_root()) {
             let release = Callable::from_fn("steam_release_signal_handlers", |_| {
                 if let Some(mut steam) = Engine::singleton().get_singleton("Steam") {
-                    for signal in ["p2p_session_request", "p2p_session_connect_fail"] {
+                    for signal in SIGNALS {
                         for connection in steam.get_signal_connection_list(signal).iter_shared() {
                             if let Ok(callable) =
                                 connection.get_or_nil("callable").try_to::<Callable>()
@@ -283,6 +345,7 @@ impl Steam {
             self.client.init(InitRequest {
                 app_id,
                 backend: kind,
+                start: settings::start_info(),
             })
         });
         forget_reports();
@@ -361,8 +424,8 @@ mod docs_tests {
             }
             *counts.entry(item.tag_name().name()).or_insert(0) += 1;
         }
-        assert_eq!(counts.get("method"), Some(&16), "{counts:?}");
-        assert_eq!(counts.get("signal"), Some(&2), "{counts:?}");
-        assert_eq!(counts.get("constant"), Some(&28), "{counts:?}");
+        assert_eq!(counts.get("method"), Some(&41), "{counts:?}");
+        assert_eq!(counts.get("signal"), Some(&6), "{counts:?}");
+        assert_eq!(counts.get("constant"), Some(&72), "{counts:?}");
     }
 }

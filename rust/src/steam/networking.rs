@@ -127,16 +127,23 @@ impl Steam {
         ) as i64
     }
 
-    /// Reads the next packet on `channel` into a buffer of `packet` bytes
+    /// Reads the next packet on `channel` into a buffer of `packet_size` bytes
     /// (normally what [method getAvailableP2PPacketSize] returned); a longer
     /// packet is truncated and consumed. Returns `{data: PackedByteArray,
     /// steam_id_remote: int, remote_steam_id: int}` (both spellings of the
     /// sender), or `{}` when no packet waits.
     #[func(rename = readP2PPacket)]
-    fn read_p2p_packet(&mut self, packet: i64, #[opt(default = 0)] channel: i64) -> VarDictionary {
+    fn read_p2p_packet(
+        &mut self,
+        packet_size: i64,
+        #[opt(default = 0)] channel: i64,
+    ) -> VarDictionary {
         main_thread_only!("readP2PPacket", VarDictionary::new());
-        let Some(packet) = or_report("readP2PPacket", self.client.read(packet, channel), None)
-        else {
+        let Some(packet) = or_report(
+            "readP2PPacket",
+            self.client.read(packet_size, channel),
+            None,
+        ) else {
             return VarDictionary::new();
         };
         let dict = self.keys.dict(&packet);

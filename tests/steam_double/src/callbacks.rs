@@ -44,6 +44,11 @@ pub unsafe extern "C" fn SteamAPI_ManualDispatch_GetNextCallback(
                 (&raw const **cb).cast::<u8>(),
                 size_of::<sys::P2PSessionConnectFail_t>(),
             ),
+            Callback::PersonaChange(cb) => (
+                sys::PersonaStateChange_t_k_iCallback as c_int,
+                (&raw const **cb).cast::<u8>(),
+                size_of::<sys::PersonaStateChange_t>(),
+            ),
         };
         // SAFETY: the caller passes a valid CallbackMsg_t; the payload stays
         // alive in `current` until FreeLastCallback.

@@ -1,13 +1,16 @@
 //! The shared directory: the packet and close-notice file format, our
-//! inbox, and the `.seq`, `.up`, `.gone` and `.calls` files (described in
-//! the crate doc).
+//! inbox, the `.seq`, `.up`, `.gone`, `.calls` and `.name` files, and the
+//! `apps/<app>` install path (described in the crate doc).
 
+use std::ffi::CString;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::Double;
+use crate::friends::Friends;
+use crate::settings::{Settings, c_string};
 use crate::table::{Packet, Table};
 
 /// The channel field of a close notice (with an empty payload).
@@ -74,6 +77,21 @@ impl Double {
 
     pub(crate) fn inbox(dir: &Path, id: u64) -> PathBuf {
         dir.join(id.to_string())
+    }
+
+    pub(crate) fn name_file(dir: &Path, id: u64) -> PathBuf {
+        dir.join(format!("{id}.name"))
+    }
+
+    /// `id`'s persona name from its `.name` file, if there is one.
+    pub(crate) fn read_name(&self, id: u64) -> Option<CString> {
+        let bytes = fs::read(Self::name_file(&self.dir, id)).ok()?;
+        Some(name_from_file(&String::from_utf8_lossy(&bytes)))
+    }
+
+    /// Where the running app is "installed" (nothing is created there).
+    pub(crate) fn app_install_dir(&self, app: u32) -> PathBuf {
+        self.dir.join("apps").join(app.to_string())
     }
 
     /// Whether `id`'s process has initialized the double, has not shut
@@ -161,8 +179,15 @@ impl Double {
     }
 }
 
+/// A `.name` file's text as a persona name: without one trailing line end
+/// (tests may write the file with `echo`), cut at a NUL.
+pub(crate) fn name_from_file(text: &str) -> CString {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    c_string(text.strip_suffix('\r').unwrap_or(text))
+}
+
 /// `SteamAPI_InitFlat`'s work: reads the environment and our saved `.seq`,
-/// creates our inbox and, last, writes our `.up` marker.
+/// creates our inbox, writes our `.name` and, last, our `.up` marker.
 pub(crate) fn read_config() -> Result<Double, (i32, String)> {
     let result: i32 = std::env::var("STEAM_DOUBLE_INIT_RESULT")
         .ok()
@@ -191,6 +216,13 @@ pub(crate) fn read_config() -> Result<Double, (i32, String)> {
     // The first line is our own next number, the others each sender's next expected one.
     let next_seq = numbers.next().map_or(0, |(_, seq)| seq);
     let expected_seq = numbers.collect();
+    let settings = Settings::read(me, |name| std::env::var(name).ok());
+    // Kept at shutdown: Steam remembers names of users who went offline.
+    fs::write(
+        Double::name_file(&dir, me),
+        settings.persona_name.as_bytes(),
+    )
+    .map_err(|e| (1, format!("cannot write the name file: {e}")))?;
     // Last, so only a successful init marks us up.
     fs::write(Double::up_file(&dir, me), "")
         .map_err(|e| (1, format!("cannot write the up marker: {e}")))?;
@@ -201,6 +233,8 @@ pub(crate) fn read_config() -> Result<Double, (i32, String)> {
         expected_seq,
         table: Table::default(),
         current: None,
+        settings,
+        friends: Friends::default(),
     })
 }
 
@@ -238,5 +272,14 @@ mod tests {
             Some(Message::Packet(_))
         ));
         assert!(decode(&[0; 11]).is_none());
+    }
+
+    #[test]
+    fn name_files_lose_one_line_end() {
+        assert_eq!(name_from_file("Bob\n").to_str().unwrap(), "Bob");
+        assert_eq!(name_from_file("Bob\r\n").to_str().unwrap(), "Bob");
+        assert_eq!(name_from_file("Bob\n\n").to_str().unwrap(), "Bob\n");
+        assert_eq!(name_from_file("Bo\0b").to_str().unwrap(), "Bo");
+        assert_eq!(name_from_file("").to_str().unwrap(), "");
     }
 }

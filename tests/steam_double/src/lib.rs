@@ -1,13 +1,32 @@
 //! A test double of Valve's `libsteam_api.so`: exports, under Valve's names
 //! and C ABI, every `SteamAPI_*` symbol the extension imports, and behaves
 //! like Steam's deprecated `ISteamNetworking` P2P interface between processes
-//! that share one directory. Test fixture only: never shipped.
+//! that share one directory. The profile parts of `ISteamUser`,
+//! `ISteamFriends`, `ISteamApps` and `ISteamUtils` answer from the
+//! configuration below. Test fixture only: never shipped.
 //!
-//! Configuration (environment, read at `SteamAPI_InitFlat`):
+//! Configuration (environment, read at `SteamAPI_InitFlat`; an unset or
+//! unparsable value takes its default):
 //! - `STEAM_DOUBLE_DIR`: the shared directory (required).
 //! - `STEAM_DOUBLE_STEAM_ID`: the local SteamID64 (required).
 //! - `STEAM_DOUBLE_INIT_RESULT` (0..=3) and `STEAM_DOUBLE_INIT_MESSAGE`:
 //!   make init fail with that `ESteamAPIInitResult` and message.
+//! - `STEAM_DOUBLE_PERSONA_NAME`: the local user's persona name (default
+//!   "Double " and the last 4 digits of the SteamID64, e.g. "Double 5729").
+//! - `STEAM_DOUBLE_STEAM_LEVEL`: `GetPlayerSteamLevel` (default 12).
+//! - `SteamAppId`: the running app (the extension sets it when given a
+//!   non-zero app id; default, and for 0, 480): `GetAppID`, and the one app
+//!   `BIsSubscribedApp` and `GetAppInstallDir` know.
+//! - `STEAM_DOUBLE_DLC`: comma-separated DLC app ids `BIsDlcInstalled`
+//!   reports installed (default none).
+//! - `STEAM_DOUBLE_BUILD_ID`: `GetAppBuildId` (default 4242).
+//! - `STEAM_DOUBLE_LANGUAGE`: `GetCurrentGameLanguage` and
+//!   `GetSteamUILanguage` (default "english"). `GetAvailableGameLanguages`
+//!   is always "english,german".
+//! - `STEAM_DOUBLE_LAUNCH_COMMAND_LINE`: `GetLaunchCommandLine` (default "").
+//! - `STEAM_DOUBLE_IP_COUNTRY`: `GetIPCountry` (default "DE").
+//! - `STEAM_DOUBLE_STEAM_DECK`: `1` makes `IsSteamRunningOnSteamDeck` true
+//!   (default false).
 //!
 //! Files in the shared directory:
 //! - `<id>/<sender>-<seq>.pkt`: a message in `<id>`'s inbox (written to a
@@ -23,9 +42,34 @@
 //! - `<id>.gone`: written by tests: `<id>` is gone (not up, whatever `.up`
 //!   says); every peer's session with it fails, and the file holds the
 //!   `EP2PSessionError` their `P2PSessionConnectFail_t` reports.
-//! - `<id>.calls`: one line per networking call `<id>` made, for tests to assert.
+//! - `<id>.calls`: one line per networking or overlay call `<id>` made, for
+//!   tests to assert (`ActivateGameOverlay <dialog>`,
+//!   `ActivateGameOverlayToUser <dialog> <id>`,
+//!   `ActivateGameOverlayInviteDialog <lobby>`, and the networking ones).
 //! - `<id>.seq`: `<id>`'s message numbers (its next one, and the next one it
 //!   expects from each sender), kept across a shutdown and init.
+//! - `<id>.name`: `<id>`'s persona name (UTF-8; one trailing line end is
+//!   ignored), written by `<id>`'s `SteamAPI_InitFlat` (or by tests) and
+//!   kept at shutdown, as Steam remembers names. `GetFriendPersonaName`
+//!   reads it for other users ("" without the file). The first
+//!   `RequestUserInformation` for an id whose file exists returns true and
+//!   queues a `PersonaStateChange_t` (flags `k_EPersonaChangeName`), later
+//!   ones return false; without the file it returns true and nothing comes
+//!   (Steam waiting for its servers); for our own id it returns false.
+//! - `apps/<app>`: what `GetAppInstallDir` reports for the running app
+//!   (never created). It returns the bytes written with the NUL (0, and
+//!   "", for any other app); `GetLaunchCommandLine` returns the bytes
+//!   written without the NUL.
+//!
+//! Avatars: `Get{Small,Medium,Large}FriendAvatar(id)` hand out a positive
+//! image handle (the same for the same size and id; 0 for id 0) whose
+//! image `GetImageSize` reports as 32, 64 or 184 pixels square, and whose
+//! pixels `GetImageRGBA` fills (if the buffer holds width × height × 4
+//! bytes) all alike: `(id as u8, (id >> 8) as u8, (id >> 16) as u8, 255)`.
+//!
+//! Before init and after shutdown the interface accessors return null and
+//! every other export returns false, 0 or "" (writing "" into an out buffer
+//! it is given). No export reads through the interface pointer it is given.
 //!
 //! Sessions follow Steam's documentation: a peer has a session with us when
 //! we accepted it (`AcceptP2PSessionWithUser`, or by sending to it) or when
@@ -39,11 +83,16 @@
 
 #![allow(non_snake_case)]
 
+mod apps;
 mod callbacks;
 mod files;
+mod friends;
 mod lifecycle;
 mod networking;
+mod settings;
 mod table;
+mod user;
+mod utils;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -51,6 +100,8 @@ use std::sync::Mutex;
 
 use steamworks_sys as sys;
 
+use friends::Friends;
+use settings::Settings;
 use table::{Callback, Table};
 
 /// The double's state in this process, from a successful
@@ -65,6 +116,10 @@ struct Double {
     table: Table,
     /// The callback handed out by GetNextCallback, alive until FreeLastCallback.
     current: Option<Callback>,
+    /// The profile configuration, with the strings the exports point at.
+    settings: Settings,
+    /// Persona requests delivered, avatar handles, the last friend name.
+    friends: Friends,
 }
 
 static STATE: Mutex<Option<Double>> = Mutex::new(None);
@@ -82,14 +137,18 @@ fn steam_id(raw: u64) -> sys::CSteamID {
 
 #[cfg(test)]
 mod tests {
-    use std::ffi::c_int;
+    use std::ffi::{CStr, c_char, c_int, c_void};
     use std::fs;
 
     use super::*;
+    use crate::apps::*;
     use crate::callbacks::*;
     use crate::files::{Message, decode, encode_close, encode_packet};
+    use crate::friends::*;
     use crate::lifecycle::*;
     use crate::networking::*;
+    use crate::user::*;
+    use crate::utils::*;
 
     pub(crate) const A: u64 = 76561197960265729;
     pub(crate) const B: u64 = 76561197960265730;
@@ -106,6 +165,19 @@ mod tests {
             std::env::set_var("STEAM_DOUBLE_DIR", &dir);
             std::env::set_var("STEAM_DOUBLE_STEAM_ID", A.to_string());
             std::env::remove_var("STEAM_DOUBLE_INIT_RESULT");
+            std::env::set_var("SteamAppId", "1234");
+            std::env::set_var("STEAM_DOUBLE_DLC", "7,8");
+            std::env::set_var("STEAM_DOUBLE_LAUNCH_COMMAND_LINE", "+connect 1");
+            for name in [
+                "STEAM_DOUBLE_PERSONA_NAME",
+                "STEAM_DOUBLE_STEAM_LEVEL",
+                "STEAM_DOUBLE_BUILD_ID",
+                "STEAM_DOUBLE_LANGUAGE",
+                "STEAM_DOUBLE_IP_COUNTRY",
+                "STEAM_DOUBLE_STEAM_DECK",
+            ] {
+                std::env::remove_var(name);
+            }
         }
         let net = std::ptr::null_mut();
         let next_callback = || {
@@ -127,6 +199,7 @@ mod tests {
 
         assert_eq!(unsafe { SteamAPI_InitFlat(std::ptr::null_mut()) }, 0);
         assert!(dir.join(format!("{A}.up")).exists(), "init marks us up");
+        profile_while_up(&dir);
 
         // B sends before we accept: a pending request.
         fs::write(pkt(A, B, 0), encode_packet(B, 0, b"x")).unwrap();
@@ -186,6 +259,220 @@ mod tests {
             calls.contains(&format!("SendP2PPacket {B} 5 2 0\n")),
             "{calls}"
         );
+        assert!(
+            calls.contains(&format!("ActivateGameOverlayToUser steamid {B}\n")),
+            "{calls}"
+        );
+        profile_after_shutdown(&dir);
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    fn text(ptr: *const c_char) -> String {
+        assert!(!ptr.is_null());
+        // SAFETY: the double returns NUL-terminated strings.
+        unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned()
+    }
+
+    /// The profile interfaces while initialized (with the environment the
+    /// round-trip test set).
+    fn profile_while_up(dir: &std::path::Path) {
+        let any = std::ptr::null_mut();
+        assert!(!SteamAPI_SteamFriends_v018().is_null());
+        assert!(!SteamAPI_SteamApps_v009().is_null());
+        assert!(!SteamAPI_SteamUtils_v010().is_null());
+
+        // Names: ours written at init, others' read from their files.
+        let me = "Double 5729";
+        assert_eq!(
+            fs::read_to_string(dir.join(format!("{A}.name"))).unwrap(),
+            me
+        );
+        assert_eq!(text(SteamAPI_ISteamFriends_GetPersonaName(any)), me);
+        assert_eq!(
+            text(SteamAPI_ISteamFriends_GetFriendPersonaName(any, A)),
+            me
+        );
+        assert_eq!(
+            text(SteamAPI_ISteamFriends_GetFriendPersonaName(any, B)),
+            ""
+        );
+        assert!(SteamAPI_ISteamFriends_RequestUserInformation(any, B, true));
+        assert_eq!(
+            next_callback_id(),
+            None,
+            "B's name is unknown: nothing comes"
+        );
+        fs::write(dir.join(format!("{B}.name")), "Bea\n").unwrap();
+        assert_eq!(
+            text(SteamAPI_ISteamFriends_GetFriendPersonaName(any, B)),
+            "Bea"
+        );
+        assert!(SteamAPI_ISteamFriends_RequestUserInformation(any, B, true));
+        // SAFETY: a zeroed CallbackMsg_t is a valid out buffer.
+        let mut msg: sys::CallbackMsg_t = unsafe { std::mem::zeroed() };
+        assert!(unsafe { SteamAPI_ManualDispatch_GetNextCallback(1, &mut msg) });
+        assert_eq!(
+            msg.m_iCallback,
+            sys::PersonaStateChange_t_k_iCallback as c_int
+        );
+        assert_eq!(
+            msg.m_cubParam as usize,
+            size_of::<sys::PersonaStateChange_t>()
+        );
+        // SAFETY: the payload of a PersonaStateChange_t callback.
+        let change = unsafe {
+            msg.m_pubParam
+                .cast::<sys::PersonaStateChange_t>()
+                .read_unaligned()
+        };
+        assert_eq!({ change.m_ulSteamID }, B);
+        assert_eq!({ change.m_nChangeFlags }, 1);
+        SteamAPI_ManualDispatch_FreeLastCallback(1);
+        assert!(
+            !SteamAPI_ISteamFriends_RequestUserInformation(any, B, true),
+            "delivered"
+        );
+        assert!(
+            !SteamAPI_ISteamFriends_RequestUserInformation(any, A, true),
+            "own id"
+        );
+
+        // Avatars.
+        let large = SteamAPI_ISteamFriends_GetLargeFriendAvatar(any, B);
+        assert!(large > 0);
+        assert_ne!(SteamAPI_ISteamFriends_GetSmallFriendAvatar(any, B), large);
+        assert_ne!(SteamAPI_ISteamFriends_GetMediumFriendAvatar(any, B), large);
+        let (mut w, mut h) = (0, 0);
+        assert!(unsafe { SteamAPI_ISteamUtils_GetImageSize(any, large, &mut w, &mut h) });
+        assert_eq!((w, h), (184, 184));
+        let mut rgba = vec![0u8; 184 * 184 * 4];
+        assert!(!unsafe { SteamAPI_ISteamUtils_GetImageRGBA(any, large, rgba.as_mut_ptr(), 100) });
+        assert!(unsafe {
+            SteamAPI_ISteamUtils_GetImageRGBA(any, large, rgba.as_mut_ptr(), rgba.len() as c_int)
+        });
+        assert!(
+            rgba.chunks(4)
+                .all(|p| p == [B as u8, (B >> 8) as u8, (B >> 16) as u8, 255])
+        );
+        assert!(!unsafe { SteamAPI_ISteamUtils_GetImageSize(any, 0, &mut w, &mut h) });
+
+        // Overlay calls are logged.
+        unsafe { SteamAPI_ISteamFriends_ActivateGameOverlayToUser(any, c"steamid".as_ptr(), B) };
+
+        // User, apps, utils.
+        assert!(SteamAPI_ISteamUser_BLoggedOn(any));
+        assert_eq!(SteamAPI_ISteamUser_GetPlayerSteamLevel(any), 12);
+        assert_eq!(SteamAPI_ISteamUser_GetSteamID(any), A);
+        assert!(SteamAPI_ISteamApps_BIsSubscribed(any));
+        assert!(SteamAPI_ISteamApps_BIsSubscribedApp(any, 1234));
+        assert!(!SteamAPI_ISteamApps_BIsSubscribedApp(any, 480));
+        assert!(SteamAPI_ISteamApps_BIsDlcInstalled(any, 8));
+        assert!(!SteamAPI_ISteamApps_BIsDlcInstalled(any, 9));
+        assert_eq!(SteamAPI_ISteamApps_GetAppOwner(any), A);
+        assert_eq!(SteamAPI_ISteamApps_GetAppBuildId(any), 4242);
+        let mut buf = [0x55 as c_char; 512];
+        let n = unsafe { SteamAPI_ISteamApps_GetAppInstallDir(any, 1234, buf.as_mut_ptr(), 512) };
+        let want = dir.join("apps").join("1234").to_str().unwrap().to_owned();
+        assert_eq!(text(buf.as_ptr()), want);
+        assert_eq!(n as usize, want.len() + 1);
+        let n = unsafe { SteamAPI_ISteamApps_GetAppInstallDir(any, 480, buf.as_mut_ptr(), 512) };
+        assert_eq!((n, text(buf.as_ptr())), (0, String::new()));
+        let n = unsafe { SteamAPI_ISteamApps_GetLaunchCommandLine(any, buf.as_mut_ptr(), 512) };
+        assert_eq!((n, text(buf.as_ptr())), (10, "+connect 1".to_owned()));
+        let n = unsafe { SteamAPI_ISteamApps_GetLaunchCommandLine(any, buf.as_mut_ptr(), 4) };
+        assert_eq!((n, text(buf.as_ptr())), (3, "+co".to_owned()));
+        assert_eq!(
+            text(SteamAPI_ISteamApps_GetCurrentGameLanguage(any)),
+            "english"
+        );
+        assert_eq!(
+            text(SteamAPI_ISteamApps_GetAvailableGameLanguages(any)),
+            "english,german"
+        );
+        assert_eq!(SteamAPI_ISteamUtils_GetAppID(any), 1234);
+        assert_eq!(text(SteamAPI_ISteamUtils_GetIPCountry(any)), "DE");
+        assert_eq!(
+            text(SteamAPI_ISteamUtils_GetSteamUILanguage(any)),
+            "english"
+        );
+        assert!(!SteamAPI_ISteamUtils_IsOverlayEnabled(any));
+        assert!(!SteamAPI_ISteamUtils_IsSteamInBigPictureMode(any));
+        assert!(!SteamAPI_ISteamUtils_IsSteamRunningInVR(any));
+        assert!(!SteamAPI_ISteamUtils_IsSteamRunningOnSteamDeck(any));
+    }
+
+    /// After shutdown: null accessors, and false/0/"" everywhere, even
+    /// through a dangling interface pointer.
+    fn profile_after_shutdown(dir: &std::path::Path) {
+        let dangling = std::ptr::dangling_mut::<c_void>();
+        assert!(SteamAPI_SteamFriends_v018().is_null());
+        assert!(SteamAPI_SteamApps_v009().is_null());
+        assert!(SteamAPI_SteamUtils_v010().is_null());
+        assert!(SteamAPI_SteamUser_v023().is_null());
+        assert!(
+            dir.join(format!("{A}.name")).exists(),
+            "names are remembered"
+        );
+        assert_eq!(text(SteamAPI_ISteamFriends_GetPersonaName(dangling)), "");
+        assert_eq!(
+            text(SteamAPI_ISteamFriends_GetFriendPersonaName(dangling, B)),
+            ""
+        );
+        assert!(!SteamAPI_ISteamFriends_RequestUserInformation(
+            dangling, B, false
+        ));
+        assert_eq!(SteamAPI_ISteamFriends_GetSmallFriendAvatar(dangling, B), 0);
+        assert!(!unsafe {
+            SteamAPI_ISteamUtils_GetImageSize(
+                dangling,
+                1,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+        });
+        assert!(!unsafe {
+            SteamAPI_ISteamUtils_GetImageRGBA(dangling, 1, std::ptr::null_mut(), 0)
+        });
+        unsafe { SteamAPI_ISteamFriends_ActivateGameOverlay(dangling, c"friends".as_ptr()) };
+        SteamAPI_ISteamFriends_ActivateGameOverlayInviteDialog(dangling, 1);
+        assert!(!SteamAPI_ISteamUser_BLoggedOn(dangling));
+        assert_eq!(SteamAPI_ISteamUser_GetPlayerSteamLevel(dangling), 0);
+        assert!(!SteamAPI_ISteamApps_BIsSubscribed(dangling));
+        assert!(!SteamAPI_ISteamApps_BIsSubscribedApp(dangling, 1234));
+        assert!(!SteamAPI_ISteamApps_BIsDlcInstalled(dangling, 8));
+        assert_eq!(SteamAPI_ISteamApps_GetAppOwner(dangling), 0);
+        assert_eq!(SteamAPI_ISteamApps_GetAppBuildId(dangling), 0);
+        let mut buf = [0x55 as c_char; 16];
+        let n =
+            unsafe { SteamAPI_ISteamApps_GetAppInstallDir(dangling, 1234, buf.as_mut_ptr(), 16) };
+        assert_eq!((n, text(buf.as_ptr())), (0, String::new()));
+        buf[0] = 0x55;
+        let n = unsafe { SteamAPI_ISteamApps_GetLaunchCommandLine(dangling, buf.as_mut_ptr(), 16) };
+        assert_eq!((n, text(buf.as_ptr())), (0, String::new()));
+        assert_eq!(
+            text(SteamAPI_ISteamApps_GetCurrentGameLanguage(dangling)),
+            ""
+        );
+        assert_eq!(
+            text(SteamAPI_ISteamApps_GetAvailableGameLanguages(dangling)),
+            ""
+        );
+        assert_eq!(SteamAPI_ISteamUtils_GetAppID(dangling), 0);
+        assert_eq!(text(SteamAPI_ISteamUtils_GetIPCountry(dangling)), "");
+        assert_eq!(text(SteamAPI_ISteamUtils_GetSteamUILanguage(dangling)), "");
+        assert!(!SteamAPI_ISteamUtils_IsSteamRunningOnSteamDeck(dangling));
+        let calls = fs::read_to_string(dir.join(format!("{A}.calls"))).unwrap();
+        assert!(
+            !calls.contains("ActivateGameOverlay friends"),
+            "not logged after shutdown"
+        );
+    }
+
+    fn next_callback_id() -> Option<c_int> {
+        // SAFETY: a zeroed CallbackMsg_t is a valid out buffer.
+        let mut msg: sys::CallbackMsg_t = unsafe { std::mem::zeroed() };
+        let got = unsafe { SteamAPI_ManualDispatch_GetNextCallback(1, &mut msg) };
+        SteamAPI_ManualDispatch_FreeLastCallback(1);
+        got.then_some(msg.m_iCallback)
     }
 }

@@ -7,7 +7,8 @@ use steamworks_sys as sys;
 use crate::files::read_config;
 use crate::{STATE, with};
 
-/// A non-null address to hand out as interface pointers.
+/// A non-null address to hand out as interface pointers (of every
+/// interface: the exports never read through them).
 static INTERFACE: u8 = 0;
 
 #[unsafe(no_mangle)]
@@ -68,6 +69,16 @@ pub extern "C" fn SteamAPI_SteamNetworking_v006() -> *const c_void {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn SteamAPI_ISteamUser_GetSteamID(_user: *mut c_void) -> u64 {
-    with(0, |d| d.me)
+pub extern "C" fn SteamAPI_SteamFriends_v018() -> *const c_void {
+    with(std::ptr::null(), |_| (&raw const INTERFACE).cast())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn SteamAPI_SteamApps_v009() -> *const c_void {
+    with(std::ptr::null(), |_| (&raw const INTERFACE).cast())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn SteamAPI_SteamUtils_v010() -> *const c_void {
+    with(std::ptr::null(), |_| (&raw const INTERFACE).cast())
 }

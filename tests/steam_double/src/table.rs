@@ -50,9 +50,12 @@ impl Session {
     }
 }
 
+/// A callback waiting for the manual dispatch (callbacks.rs).
 pub(crate) enum Callback {
     Request(Box<sys::P2PSessionRequest_t>),
     Fail(Box<sys::P2PSessionConnectFail_t>),
+    /// Queued by `RequestUserInformation` (friends.rs), not by the P2P rules.
+    PersonaChange(Box<sys::PersonaStateChange_t>),
 }
 
 /// What `close_channel` did.
@@ -238,6 +241,7 @@ mod tests {
                 // SAFETY: the double only writes the 64-bit view.
                 Callback::Request(r) => unsafe { r.m_steamIDRemote.m_steamid.m_unAll64Bits },
                 Callback::Fail(_) => panic!("unexpected connect fail"),
+                Callback::PersonaChange(_) => panic!("unexpected persona change"),
             })
             .collect()
     }

@@ -16,6 +16,9 @@ pub const PORT_ENV: &str = "STEAM_NETWORKING_LOCAL_PORT";
 /// (`STEAM_NETWORKING_LOCAL_DIR`): instances that share it find each other,
 /// and nothing else on the machine can collide with them.
 pub const DIR_ENV: &str = "STEAM_NETWORKING_LOCAL_DIR";
+/// The persona name of this instance (`STEAM_NETWORKING_LOCAL_NAME`); else
+/// the project setting `steam_networking/local/name`, else "Player <n + 1>".
+pub const NAME_ENV: &str = "STEAM_NETWORKING_LOCAL_NAME";
 /// How long a silent peer has before `p2p_session_connect_fail` (milliseconds).
 pub const TIMEOUT_ENV: &str = "STEAM_NETWORKING_LOCAL_TIMEOUT_MS";
 
@@ -37,6 +40,8 @@ pub struct LocalConfig {
     pub slot: Option<u16>,
     /// Silence after which a session fails.
     pub timeout: Duration,
+    /// The persona name, if one was given.
+    pub name: Option<String>,
 }
 
 fn bad(var: &str, value: &str, rule: &str) -> InitFailure {
@@ -102,6 +107,7 @@ impl LocalConfig {
             dir,
             slot,
             timeout,
+            name: get(NAME_ENV).filter(|v| !v.trim().is_empty()),
         })
     }
 
@@ -112,6 +118,7 @@ impl LocalConfig {
             dir: None,
             slot,
             timeout,
+            name: None,
         }
     }
 

@@ -9,8 +9,9 @@ use super::LocalBackend;
 use super::config::LocalConfig;
 use super::transport::{Holdings, Spawner, spawn_thread};
 use crate::backend::Backend;
+use crate::backend::friends::Friends;
 use crate::p2p::testing::{ch, id};
-use crate::p2p::{Event, InitStatus, SendType, SessionError, SteamId};
+use crate::p2p::{Event, InitStatus, PERSONA_CHANGE_NAME, SendType, SessionError, SteamId};
 
 /// Longest any condition here may take on a slow, loaded machine.
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -76,8 +77,12 @@ impl Peer {
         Some(state.connection_active)
     }
 
+    /// The session events so far (names learned from pings are left out).
     fn take_events(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.events)
+            .into_iter()
+            .filter(|e| matches!(e, Event::SessionRequest(_) | Event::ConnectFail(..)))
+            .collect()
     }
 }
 
@@ -326,4 +331,40 @@ fn a_taken_slot_and_a_worker_that_cannot_start_fail_with_a_reason() {
     );
     // Nothing half-started stays behind: the slot is free again.
     assert!(LocalBackend::start(config(dir.path(), 1, Duration::from_secs(1))).is_ok());
+}
+
+#[test]
+fn instances_learn_each_others_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Peer::start(dir.path(), 0);
+    let mut config = config(dir.path(), 1, Duration::from_secs(20));
+    config.name = Some("Bea".into());
+    let mut b = Peer {
+        backend: LocalBackend::start(config).unwrap(),
+        events: Vec::new(),
+    };
+    let (ida, idb) = (a.id(), b.id());
+    assert_eq!(a.backend.persona_name(), "Player 1", "the default name");
+    assert_eq!(b.backend.persona_name(), "Bea");
+    assert_eq!(a.backend.friend_persona_name(idb), "", "not known yet");
+    assert!(a.backend.request_user_information(idb, true));
+    wait(&mut [&mut a, &mut b], "the name", |p| {
+        p[0].events
+            .contains(&Event::PersonaStateChange(idb, PERSONA_CHANGE_NAME))
+    });
+    assert_eq!(a.backend.friend_persona_name(idb), "Bea");
+    assert!(
+        !a.backend.request_user_information(idb, true),
+        "known: nothing to wait for"
+    );
+    // B learned A's name from A's ping.
+    wait(&mut [&mut a, &mut b], "B knows A", |p| {
+        p[1].backend.friend_persona_name(ida) == "Player 1"
+    });
+    assert!(
+        a.backend.request_user_information(id(40), true),
+        "a local id is asked (if no instance runs there, nobody answers)"
+    );
+    let not_local = SteamId::from_u64(76561198000000000).unwrap();
+    assert!(!a.backend.request_user_information(not_local, true));
 }

@@ -5,25 +5,32 @@
 //! The session rules live in [`sessions`], the bytes on the wire in
 //! [`wire`], the sockets and threads in [`transport`]; this file joins them.
 
+mod apps;
+pub mod avatar;
 pub mod config;
 pub mod directory;
 pub mod fair;
+mod friends;
+pub mod locale;
 pub mod pool;
 pub mod sessions;
 pub mod stream;
 pub mod transport;
+mod user;
+mod utils;
 pub mod wire;
 
 #[cfg(test)]
 mod glue_tests;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use super::Backend;
 use crate::p2p::{
-    Channel, Event, InitFailure, InitStatus, Packet, SendType, SessionError, SessionState, SteamId,
+    Channel, Event, InitFailure, InitStatus, PERSONA_CHANGE_NAME, Packet, SendType, SessionError,
+    SessionState, SteamId,
 };
 use config::{LocalConfig, MAX_SLOTS};
 use sessions::{Rules, SessionTable};
@@ -59,6 +66,17 @@ pub struct LocalBackend {
     /// Peers that closed their session with us during a pump, kept here
     /// between pumps so that no pump allocates.
     closed_by_peer: Vec<SteamId>,
+    /// Other instances' persona names, as their pings and pongs said them.
+    names: HashMap<SteamId, String>,
+    /// Callbacks of the other interfaces (names, avatars) for the next
+    /// `run_callbacks`.
+    pending: Vec<Event>,
+    /// The app id `getAppID` reports.
+    app_id: u32,
+    /// The player's locale as Godot reports it ("en_US").
+    locale: String,
+    /// Whether "there is no overlay" was said already.
+    overlay_noted: bool,
 }
 
 impl LocalBackend {
@@ -134,6 +152,11 @@ impl LocalBackend {
             last_look: Instant::now(),
             last_housekeeping: Instant::now(),
             closed_by_peer: Vec::new(),
+            names: HashMap::new(),
+            pending: Vec::new(),
+            app_id: 0,
+            locale: String::new(),
+            overlay_noted: false,
         })
     }
 
@@ -149,6 +172,7 @@ impl LocalBackend {
         }
         let table = &mut self.table;
         let closed_by_peer = &mut self.closed_by_peer;
+        let (names, pending) = (&mut self.names, &mut self.pending);
         self.transport.drain(look, |inbound| match inbound {
             transport::Inbound::Packet {
                 sender,
@@ -158,7 +182,13 @@ impl LocalBackend {
             } => {
                 table.on_packet(now, sender, channel, data, reliable);
             }
-            transport::Inbound::Alive(peer) => table.heard_from(now, peer),
+            transport::Inbound::Alive { peer, name } => {
+                table.heard_from(now, peer);
+                if names.get(&peer) != Some(&name) {
+                    names.insert(peer, name);
+                    pending.push(Event::PersonaStateChange(peer, PERSONA_CHANGE_NAME));
+                }
+            }
             transport::Inbound::Unreachable(peer) => table.fail(peer, SessionError::Timeout),
             transport::Inbound::Closed(peer) => {
                 if table.peer_closed(peer) {
@@ -173,6 +203,13 @@ impl LocalBackend {
         }
         self.give_back();
         now
+    }
+
+    /// Sets what the app and platform calls report: the app id and the
+    /// player's locale (Godot's `OS.get_locale()`, e.g. "en_US").
+    pub fn set_app(&mut self, app_id: u32, locale: &str) {
+        self.app_id = app_id;
+        self.locale = locale.to_owned();
     }
 
     /// Where this instance listens (TCP and UDP, on 127.0.0.1).
@@ -358,5 +395,6 @@ impl Backend for LocalBackend {
             self.give_back();
         }
         self.table.take_events(events);
+        events.append(&mut self.pending);
     }
 }

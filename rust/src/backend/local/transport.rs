@@ -64,8 +64,13 @@ pub enum Inbound {
         /// TCP (true) or UDP (false).
         reliable: bool,
     },
-    /// The peer answered a ping.
-    Alive(SteamId),
+    /// The peer pinged us or answered a ping, and said its name.
+    Alive {
+        /// Who.
+        peer: SteamId,
+        /// Its persona name.
+        name: String,
+    },
     /// No connection to the peer could be made in time.
     Unreachable(SteamId),
     /// The peer closed its session with us; everything it sent before
@@ -125,6 +130,10 @@ pub fn spawn_thread(
 /// State the workers share with the main thread.
 struct Shared {
     me: SteamId,
+    /// Our persona name, and our PING and PONG, which carry it.
+    name: String,
+    ping: Vec<u8>,
+    pong: Vec<u8>,
     /// Our own TCP and UDP address.
     addr: SocketAddr,
     timeout: Duration,
@@ -267,8 +276,13 @@ impl Transport {
             StartError::Failed(format!("cannot make the UDP socket non-blocking: {err}"))
         })?;
         let (tx, rx) = crossbeam_channel::unbounded();
+        let me = LocalConfig::steam_id(slot);
+        let name = local_name(config, slot);
         let shared = Arc::new(Shared {
-            me: LocalConfig::steam_id(slot),
+            me,
+            ping: wire::encode_liveness(me, false, &name),
+            pong: wire::encode_liveness(me, true, &name),
+            name,
             addr,
             timeout: config.timeout,
             directory,
@@ -309,6 +323,11 @@ impl Transport {
             .spawn("p2p-udp".into(), |s| udp_loop(&s))
             .map_err(|e| no_thread("datagram", e))?;
         Ok(transport)
+    }
+
+    /// This instance's persona name, as its pings and pongs carry it.
+    pub fn name(&self) -> &str {
+        &self.shared.name
     }
 
     /// Where this instance listens.
@@ -408,8 +427,7 @@ impl Transport {
     /// Asks `peer` whether it is there now, rather than at the next round
     /// of pings: a new session learns soon that its peer answers.
     pub fn ping(&self, peer: SteamId) {
-        self.shared
-            .send_datagram(peer, &wire::encode_liveness(self.shared.me, false));
+        self.shared.send_datagram(peer, &self.shared.ping);
     }
 
     /// Queues a reliable packet for `peer`.
@@ -597,8 +615,8 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
             }
         };
         let (Datagram::Data(wire::Data { sender, .. })
-        | Datagram::Ping(sender)
-        | Datagram::Pong(sender)
+        | Datagram::Ping(sender, _)
+        | Datagram::Pong(sender, _)
         | Datagram::Close(sender)) = datagram;
         // Each instance sends from its own port, so the address proves the id.
         let expected = LocalConfig::slot_of(sender).and_then(|slot| shared.directory.addr(slot));
@@ -617,12 +635,17 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
                 data: d.payload.to_vec(),
                 reliable: false,
             }),
-            Datagram::Ping(_) => {
-                let _ = shared
-                    .udp
-                    .send_to(&wire::encode_liveness(shared.me, true), src);
+            Datagram::Ping(_, name) => {
+                let _ = shared.udp.send_to(&shared.pong, src);
+                handle(Inbound::Alive {
+                    peer: sender,
+                    name: name.to_owned(),
+                });
             }
-            Datagram::Pong(_) => handle(Inbound::Alive(sender)),
+            Datagram::Pong(_, name) => handle(Inbound::Alive {
+                peer: sender,
+                name: name.to_owned(),
+            }),
             Datagram::Close(_) => handle(Inbound::Closed(sender)),
         }
     }
@@ -634,7 +657,7 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
 /// overflow between frames), forwarding what it reads.
 fn udp_loop(shared: &Arc<Shared>) {
     let ping_every = (shared.timeout / 5).clamp(Duration::from_millis(50), Duration::from_secs(1));
-    let ping = wire::encode_liveness(shared.me, false);
+    let ping = shared.ping.clone();
     let mut next_ping = Instant::now();
     let mut buf = vec![0u8; wire::MAX_DATAGRAM + 1];
     let mut seen = shared.pumps.load(Ordering::Relaxed);
@@ -681,6 +704,16 @@ fn udp_loop(shared: &Arc<Shared>) {
             (wait * 2).min(max_wait)
         };
     }
+}
+
+/// The persona name of instance `slot`: the configured one, else "Player
+/// <slot + 1>".
+pub fn local_name(config: &LocalConfig, slot: u16) -> String {
+    config
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| format!("Player {}", slot + 1))
 }
 
 /// The live writer for `peer`, started if there is none (or its thread

@@ -6,8 +6,10 @@
 //! sender]`, for `DATA`, `[u64 sender][i32 channel][payload]`, and for
 //! `CLOSE` (always last: the sender closed its session) nothing.
 //! UDP (unreliable and liveness) datagram: `[u32 MAGIC][u8 VERSION][u8 kind]
-//! [u64 sender]`, then for `DATA` `[i32 channel][payload]`; `PING`, `PONG`
-//! and `CLOSE` (for a session that never opened a stream) end there.
+//! [u64 sender]`, then for `DATA` `[i32 channel][payload]`, for `PING` and
+//! `PONG` the sender's persona name (UTF-8, at most `MAX_NAME` bytes, so
+//! that peers learn each other's names), and `CLOSE` (for a session that
+//! never opened a stream) ends there.
 
 use bytes::{Buf, BufMut};
 use thiserror::Error;
@@ -17,8 +19,11 @@ use crate::p2p::{Channel, SteamId};
 
 /// Identifies our traffic ("SNLB").
 pub const MAGIC: u32 = 0x534E_4C42;
-/// Bumped on any incompatible change (2: CLOSE).
+/// Bumped on any incompatible change (2: CLOSE, names in PING and PONG).
 pub const VERSION: u8 = 2;
+/// The longest persona name on the wire (Steam allows 32 characters of up
+/// to four bytes each).
+pub const MAX_NAME: usize = 128;
 
 const KIND_HELLO: u8 = 1;
 const KIND_DATA: u8 = 2;
@@ -70,6 +75,9 @@ pub enum WireError {
     /// Larger than the protocol allows.
     #[error("oversized: {0} bytes")]
     Oversized(usize),
+    /// A persona name that is not UTF-8.
+    #[error("a name that is not UTF-8")]
+    BadName,
 }
 
 /// A decoded DATA payload with its origin.
@@ -99,10 +107,10 @@ pub enum Frame<'a> {
 pub enum Datagram<'a> {
     /// An unreliable packet.
     Data(Data<'a>),
-    /// "Are you there?"; answered with `Pong`.
-    Ping(SteamId),
-    /// "I am here."
-    Pong(SteamId),
+    /// "Are you there?"; answered with `Pong`. Carries the sender's name.
+    Ping(SteamId, &'a str),
+    /// "I am here." Carries the sender's name.
+    Pong(SteamId, &'a str),
     /// The sender closed its session with us (sent when it had no stream
     /// to say it on).
     Close(SteamId),
@@ -205,10 +213,17 @@ pub fn decode_datagram(mut buf: &[u8]) -> Result<Datagram<'_>, WireError> {
     let from = sender(buf.get_u64_le())?;
     match kind {
         KIND_DATA => Ok(Datagram::Data(data(buf, from, MAX_UNRELIABLE_BYTES)?)),
-        KIND_PING if buf.is_empty() => Ok(Datagram::Ping(from)),
-        KIND_PONG if buf.is_empty() => Ok(Datagram::Pong(from)),
+        KIND_PING | KIND_PONG if buf.len() > MAX_NAME => Err(WireError::Oversized(buf.len())),
+        KIND_PING | KIND_PONG => {
+            let name = std::str::from_utf8(buf).map_err(|_| WireError::BadName)?;
+            Ok(if kind == KIND_PING {
+                Datagram::Ping(from, name)
+            } else {
+                Datagram::Pong(from, name)
+            })
+        }
         KIND_CLOSE if buf.is_empty() => Ok(Datagram::Close(from)),
-        KIND_PING | KIND_PONG | KIND_CLOSE => Err(WireError::Oversized(buf.len())),
+        KIND_CLOSE => Err(WireError::Oversized(buf.len())),
         kind => Err(WireError::BadKind(kind)),
     }
 }
@@ -279,10 +294,16 @@ pub fn encode_datagram(me: SteamId, channel: Channel, payload: &[u8]) -> Vec<u8>
     out
 }
 
-/// A PING (`pong == false`) or PONG datagram.
-pub fn encode_liveness(me: SteamId, pong: bool) -> Vec<u8> {
-    let mut out = Vec::with_capacity(DATAGRAM_HEADER);
+/// A PING (`pong == false`) or PONG datagram carrying `name`, cut to
+/// `MAX_NAME` bytes at a character boundary.
+pub fn encode_liveness(me: SteamId, pong: bool, name: &str) -> Vec<u8> {
+    let mut end = name.len().min(MAX_NAME);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = Vec::with_capacity(DATAGRAM_HEADER + end);
     datagram_header(&mut out, if pong { KIND_PONG } else { KIND_PING }, me);
+    out.put_slice(&name.as_bytes()[..end]);
     out
 }
 
@@ -342,12 +363,12 @@ mod tests {
             }))
         );
         assert_eq!(
-            decode_datagram(&encode_liveness(id(2), false)),
-            Ok(Datagram::Ping(id(2)))
+            decode_datagram(&encode_liveness(id(2), false, "Ann")),
+            Ok(Datagram::Ping(id(2), "Ann"))
         );
         assert_eq!(
-            decode_datagram(&encode_liveness(id(2), true)),
-            Ok(Datagram::Pong(id(2)))
+            decode_datagram(&encode_liveness(id(2), true, "")),
+            Ok(Datagram::Pong(id(2), ""))
         );
         let full = encode_datagram(id(2), ch(1), &[9; MAX_UNRELIABLE_BYTES]);
         assert_eq!(full.len(), MAX_DATAGRAM);
@@ -394,9 +415,21 @@ mod tests {
             decode_frame(&frame[4..]),
             Err(WireError::Oversized(MAX_RELIABLE_BYTES + 1))
         );
-        let mut ping = encode_liveness(id(1), false);
-        ping.push(0);
-        assert!(decode_datagram(&ping).is_err());
+        let long = "é".repeat(MAX_NAME);
+        let ping = encode_liveness(id(1), false, &long);
+        let Ok(Datagram::Ping(_, cut)) = decode_datagram(&ping) else {
+            panic!("a long name is cut, not refused");
+        };
+        assert_eq!(cut.len(), MAX_NAME, "cut at a character boundary");
+        let mut ping = encode_liveness(id(1), false, "");
+        ping.extend([b'x'; MAX_NAME + 1]);
+        assert_eq!(
+            decode_datagram(&ping),
+            Err(WireError::Oversized(MAX_NAME + 1))
+        );
+        let mut ping = encode_liveness(id(1), false, "");
+        ping.push(0xFF);
+        assert_eq!(decode_datagram(&ping), Err(WireError::BadName));
     }
 
     #[test]

@@ -1,0 +1,140 @@
+//! The Steam backend: Valve's API through the `steamworks` crate, and
+//! `steamworks::sys` for the few calls the crate does not wrap (all of this
+//! crate's `unsafe` lives in this folder). One file per interface.
+
+mod apps;
+mod friends;
+mod networking;
+mod user;
+mod utils;
+
+use std::time::{Duration, Instant};
+
+use steamworks::{CallbackResult, Client, SteamAPIInitError};
+
+use crate::p2p::{AvatarSize, Event, InitFailure, InitStatus, SteamId};
+
+/// How long an avatar Steam is still downloading is waited for.
+const AVATAR_WAIT: Duration = Duration::from_secs(10);
+
+/// A started Steam API. Dropping the last `Client` calls `SteamAPI_Shutdown`.
+pub struct SteamBackend {
+    client: Client,
+    local_id: SteamId,
+    /// Callbacks made here rather than by Steam (avatars that were ready),
+    /// for the next `run_callbacks`.
+    pending: Vec<Event>,
+    /// Avatars Steam is still downloading: asked for again each frame.
+    awaited_avatars: Vec<(SteamId, AvatarSize, Instant)>,
+}
+
+impl SteamBackend {
+    /// Starts the Steam API. A non-zero `app_id` is put in the environment
+    /// (`SteamAppId`, `SteamGameId`) first, as GodotSteam does.
+    pub fn start(app_id: u32) -> Result<Self, InitFailure> {
+        let started = if app_id == 0 {
+            Client::init()
+        } else {
+            Client::init_app(app_id)
+        };
+        let client = started.map_err(|err| {
+            let (status, msg) = match &err {
+                SteamAPIInitError::FailedGeneric(msg) => (InitStatus::FailedGeneric, msg),
+                SteamAPIInitError::NoSteamClient(msg) => (InitStatus::NoSteamClient, msg),
+                SteamAPIInitError::VersionMismatch(msg) => (InitStatus::VersionMismatch, msg),
+            };
+            // Steam's own message when it gave one, else the crate's description.
+            let steam_says = if msg.trim().is_empty() {
+                err.to_string()
+            } else {
+                msg.clone()
+            };
+            InitFailure::new(
+                status,
+                format!(
+                    "Steam did not start: {steam_says}. Is the Steam client running and logged in? \
+                     To test without Steam, set STEAM_NETWORKING_BACKEND=local"
+                ),
+            )
+        })?;
+        let raw_id = client.user().steam_id().raw();
+        let local_id = SteamId::from_u64(raw_id).ok_or_else(|| {
+            InitFailure::new(
+                InitStatus::FailedGeneric,
+                format!("Steam started but reported an invalid local Steam ID {raw_id}"),
+            )
+        })?;
+        Ok(Self {
+            client,
+            local_id,
+            pending: Vec::new(),
+            awaited_avatars: Vec::new(),
+        })
+    }
+
+    /// The raw interface pointer for calls the crate does not wrap; null
+    /// only if Steam is not initialized, which `self` existing rules out.
+    fn raw_networking(&self) -> *mut steamworks::sys::ISteamNetworking {
+        // SAFETY: a plain accessor of the initialized Steam API.
+        unsafe { steamworks::sys::SteamAPI_SteamNetworking_v006() }
+    }
+}
+
+impl SteamBackend {
+    /// Moves Steam's pending callbacks, and ours, into `events`.
+    fn dispatch(&mut self, events: &mut Vec<Event>) {
+        // process_callbacks drives Steam's manual dispatch on this (the main)
+        // thread; the events become signals only after it returns.
+        self.client.process_callbacks(|callback| match callback {
+            CallbackResult::P2PSessionRequest(req) => match SteamId::from_u64(req.remote.raw()) {
+                Some(id) => events.push(Event::SessionRequest(id)),
+                None => log::warn!(
+                    "ignored a session request from invalid Steam ID {}",
+                    req.remote.raw()
+                ),
+            },
+            CallbackResult::P2PSessionConnectFail(fail) => {
+                match SteamId::from_u64(fail.remote.raw()) {
+                    Some(id) => events.push(Event::ConnectFail(id, fail.error)),
+                    None => log::warn!(
+                        "ignored a connect failure for invalid Steam ID {}",
+                        fail.remote.raw()
+                    ),
+                }
+            }
+            CallbackResult::PersonaStateChange(change) => {
+                if let Some(id) = SteamId::from_u64(change.steam_id.raw()) {
+                    events.push(Event::PersonaStateChange(id, change.flags.bits() as u32));
+                }
+            }
+            CallbackResult::GameLobbyJoinRequested(join) => {
+                if let Some(friend) = SteamId::from_u64(join.friend_steam_id.raw()) {
+                    events.push(Event::JoinRequested(join.lobby_steam_id.raw(), friend));
+                }
+            }
+            _ => {}
+        });
+        self.retry_avatars();
+        events.append(&mut self.pending);
+    }
+
+    /// Delivers the awaited avatars that Steam has now, and gives up on
+    /// those it did not bring in time.
+    fn retry_avatars(&mut self) {
+        let now = Instant::now();
+        let awaited = std::mem::take(&mut self.awaited_avatars);
+        for (user, size, since) in awaited {
+            if let Some(event) = friends::avatar_event(&self.client, user, size) {
+                self.pending.push(event);
+            } else if now.duration_since(since) < AVATAR_WAIT {
+                self.awaited_avatars.push((user, size, since));
+            } else {
+                log::warn!("Steam did not deliver the avatar of {user} within {AVATAR_WAIT:?}");
+            }
+        }
+    }
+}
+
+fn to_steamworks(id: SteamId) -> steamworks::SteamId {
+    steamworks::SteamId::from_raw(id.raw())
+}
