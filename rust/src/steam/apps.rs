@@ -74,7 +74,6 @@ impl Steam {
             self.client.current_game_language(),
             String::new(),
         )
-        .into()
     }
 
     /// The game's languages, comma-separated; "None" on failure, as
