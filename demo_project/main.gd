@@ -70,7 +70,7 @@ func _ready() -> void:
 
 
 func _start_steam() -> void:
-	var app_id: int = ProjectSettings.get_setting("steam/initialization/app_id", 480)
+	var app_id: int = ProjectSettings.get_setting("steam/initialization/app_data/app_id", 480)
 	var init: Dictionary = Steam.steamInitEx(app_id, false)
 	if init["status"] == Steam.STEAM_API_INIT_RESULT_OK:
 		mode_note = init["verbal"]

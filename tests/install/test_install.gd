@@ -1,6 +1,7 @@
 ## Runs inside a fresh project that got the addon from the release zip and
-## whose project.godot sets initialize_on_startup, embed_callbacks and the
-## local backend: the plugin must start by itself and work.
+## whose project.godot sets initialize_on_startup and embed_callbacks under
+## GodotSteam 4.14's names (as projects made for it have them) and the local
+## backend: the plugin must start by itself and work.
 extends SceneTree
 
 var failures := 0
@@ -29,8 +30,9 @@ func _run() -> void:
 	var embedded := process_frame.get_connections().any(
 		func(c): return c["callable"].get_method() == "run_callbacks")
 	check(embedded, "embed_callbacks connected run_callbacks to process_frame")
-	for setting in ["steam_networking/backend", "steam_networking/log_level", "steam/initialization/app_id",
-			"steam/initialization/initialize_on_startup", "steam/initialization/embed_callbacks"]:
+	for setting in ["steam_networking/backend", "steam_networking/log_level", "steam_networking/local/name",
+			"steam/initialization/app_data/app_id", "steam/initialization/processes/initialize_on_startup",
+			"steam/initialization/processes/embed_callbacks"]:
 		check(ProjectSettings.has_setting(setting), "setting %s is registered" % setting)
 	var state := Steam.getP2PSessionState(76561197960265728 + 2)
 	check(state == {}, "API answers: no session yet")

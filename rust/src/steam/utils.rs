@@ -8,7 +8,7 @@ use super::{Steam, main_thread_only, or_report};
 #[godot_api(secondary)]
 impl Steam {
     /// The running app's id. The local backend: the id given to init, else
-    /// the project setting `steam/initialization/app_id`, else
+    /// the project setting `steam/initialization/app_data/app_id`, else
     /// `steam_appid.txt`, else 0.
     #[func(rename = getAppID)]
     fn get_app_id(&mut self) -> i64 {

@@ -6,9 +6,10 @@ const EXPECTED := {
 	"steam_networking/backend": ["steam", TYPE_STRING, PROPERTY_HINT_ENUM, "steam,local"],
 	"steam_networking/log_level": ["warn", TYPE_STRING, PROPERTY_HINT_ENUM, "error,warn,info,debug"],
 	"steam_networking/local/name": ["", TYPE_STRING, PROPERTY_HINT_NONE, ""],
-	"steam/initialization/app_id": [0, TYPE_INT, PROPERTY_HINT_RANGE, "0,4294967295,1,or_greater"],
-	"steam/initialization/initialize_on_startup": [false, TYPE_BOOL, PROPERTY_HINT_NONE, ""],
-	"steam/initialization/embed_callbacks": [false, TYPE_BOOL, PROPERTY_HINT_NONE, ""],
+	# GodotSteam 4.20's names (4.14's are read too, see tests/install).
+	"steam/initialization/app_data/app_id": [0, TYPE_INT, PROPERTY_HINT_RANGE, "0,4294967295,1,or_greater"],
+	"steam/initialization/processes/initialize_on_startup": [false, TYPE_BOOL, PROPERTY_HINT_NONE, ""],
+	"steam/initialization/processes/embed_callbacks": [false, TYPE_BOOL, PROPERTY_HINT_NONE, ""],
 }
 
 
