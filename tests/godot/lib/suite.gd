@@ -167,6 +167,36 @@ func networking_calls(remote: int) -> Array:
 	]
 
 
+## Every Friends, User, Apps and Utils call with a valid argument list aimed
+## at `other`, as [name, Callable, what it returns when refused].
+func identity_calls(other: int) -> Array:
+	return [
+		["getPersonaName", func(): return Steam.getPersonaName(), ""],
+		["getFriendPersonaName", func(): return Steam.getFriendPersonaName(other), ""],
+		["requestUserInformation", func(): return Steam.requestUserInformation(other, true), false],
+		["loggedOn", func(): return Steam.loggedOn(), false],
+		["getPlayerSteamLevel", func(): return Steam.getPlayerSteamLevel(), 0],
+		["isSubscribed", func(): return Steam.isSubscribed(), false],
+		["isSubscribedApp", func(): return Steam.isSubscribedApp(480), false],
+		["isDLCInstalled", func(): return Steam.isDLCInstalled(1), false],
+		["getAppOwner", func(): return Steam.getAppOwner(), 0],
+		["getAppBuildId", func(): return Steam.getAppBuildId(), 0],
+		["getAppInstallDir", func(): return Steam.getAppInstallDir(480), ""],
+		["getCurrentGameLanguage", func(): return Steam.getCurrentGameLanguage(), ""],
+		["getAvailableGameLanguages", func(): return Steam.getAvailableGameLanguages(), "None"],
+		["getLaunchCommandLine", func(): return Steam.getLaunchCommandLine(), ""],
+		["getAppID", func(): return Steam.getAppID(), 0],
+		["isSteamRunningOnSteamDeck", func(): return Steam.isSteamRunningOnSteamDeck(), false],
+		["isSteamRunningInVR", func(): return Steam.isSteamRunningInVR(), false],
+		["isSteamInBigPictureMode", func(): return Steam.isSteamInBigPictureMode(), false],
+		["getSteamUILanguage", func(): return Steam.getSteamUILanguage(), ""],
+		["getIPCountry", func(): return Steam.getIPCountry(), ""],
+		["isOverlayEnabled", func(): return Steam.isOverlayEnabled(), false],
+		["getPlayerAvatar", func(): Steam.getPlayerAvatar(); return null, null],
+		["activateGameOverlay", func(): Steam.activateGameOverlay("friends"); return null, null],
+	]
+
+
 ## Waits `frames` process frames.
 func frames(count: int) -> void:
 	for i in count:

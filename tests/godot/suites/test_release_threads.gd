@@ -21,9 +21,10 @@ func every_call() -> Array:
 		["steamShutdown", func(): Steam.steamShutdown(), null],
 		["isSteamRunning", func(): return Steam.isSteamRunning(), false],
 		["getSteamID", func(): return Steam.getSteamID(), 0],
+		["get_steam_init_result", func(): return Steam.get_steam_init_result(), {}],
 		["run_callbacks", func(): Steam.run_callbacks(), null],
 	]
-	return lifecycle + networking_calls(me)
+	return lifecycle + networking_calls(me) + identity_calls(me)
 
 
 ## Runs every call on this (non-main) thread; returns [name, result] pairs.
