@@ -123,6 +123,22 @@ func test_05_overlay_and_bad_arguments() -> void:
 	check_one_error("invalid app id -1", "app id -1")
 
 
+func test_06_join_requested_arrives_through_run_callbacks() -> void:
+	if backend != "double":
+		# No friends list between local instances: nobody asks to join.
+		return
+	var lobby := (1 << 56) | (8 << 52) | 777
+	var joins: Array = []
+	Steam.join_requested.connect(func(lobby_id: int, steam_id: int): joins.append([lobby_id, steam_id]))
+	var request := FileAccess.open(OS.get_environment("STEAM_DOUBLE_DIR").path_join(
+		"%d.join_request" % Steam.getSteamID()), FileAccess.WRITE)
+	request.store_string("%d %d" % [lobby, other])
+	request.close()
+	check(await wait_until(func(): return not joins.is_empty(), 10000), "join_requested arrived")
+	check_eq(joins.slice(0, 1), [[lobby, other]], "it names the lobby and the friend")
+	check_no_error("join request")
+
+
 func after_all() -> void:
 	if Steam.isSteamRunning():
 		Steam.sendP2PPacket(other, "cmd:quit".to_utf8_buffer(), Steam.P2P_SEND_RELIABLE, 0)

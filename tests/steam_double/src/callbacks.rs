@@ -1,5 +1,6 @@
 //! Exports for Steam's manual callback dispatch: each frame takes in the
-//! inbox, and the callbacks that came due are handed out one at a time.
+//! inbox, the `.gone` markers and a `.join_request`, and the callbacks that
+//! came due are handed out one at a time.
 
 use std::ffi::{c_int, c_void};
 use std::time::Instant;
@@ -18,6 +19,7 @@ pub extern "C" fn SteamAPI_ManualDispatch_RunFrame(_pipe: c_int) {
         d.receive();
         d.table.tick(Instant::now());
         d.check_gone();
+        d.check_join_request();
     });
 }
 
@@ -48,6 +50,11 @@ pub unsafe extern "C" fn SteamAPI_ManualDispatch_GetNextCallback(
                 sys::PersonaStateChange_t_k_iCallback as c_int,
                 (&raw const **cb).cast::<u8>(),
                 size_of::<sys::PersonaStateChange_t>(),
+            ),
+            Callback::JoinRequest(cb) => (
+                sys::GameLobbyJoinRequested_t_k_iCallback as c_int,
+                (&raw const **cb).cast::<u8>(),
+                size_of::<sys::GameLobbyJoinRequested_t>(),
             ),
         };
         // SAFETY: the caller passes a valid CallbackMsg_t; the payload stays

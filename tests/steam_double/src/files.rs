@@ -1,6 +1,7 @@
 //! The shared directory: the packet and close-notice file format, our
-//! inbox, the `.seq`, `.up`, `.gone`, `.calls` and `.name` files, and the
-//! `apps/<app>` install path (described in the crate doc).
+//! inbox, the `.seq`, `.up`, `.gone`, `.join_request`, `.calls` and
+//! `.name` files, and the `apps/<app>` install path (described in the crate
+//! doc).
 
 use std::ffi::CString;
 use std::fs;
@@ -11,7 +12,7 @@ use std::time::Instant;
 use crate::Double;
 use crate::friends::Friends;
 use crate::settings::{Settings, c_string};
-use crate::table::{Packet, Table};
+use crate::table::{Callback, Packet, Table};
 
 /// The channel field of a close notice (with an empty payload).
 const CLOSE_CHANNEL: i32 = -1;
@@ -73,6 +74,10 @@ impl Double {
 
     fn gone_file(dir: &Path, id: u64) -> PathBuf {
         dir.join(format!("{id}.gone"))
+    }
+
+    fn join_request_file(dir: &Path, id: u64) -> PathBuf {
+        dir.join(format!("{id}.join_request"))
     }
 
     pub(crate) fn inbox(dir: &Path, id: u64) -> PathBuf {
@@ -177,6 +182,33 @@ impl Double {
             self.table.peer_gone(id, error);
         }
     }
+
+    /// Takes our `.join_request` file, if a test wrote one: it goes, and
+    /// (unless malformed) queues one `GameLobbyJoinRequested_t`.
+    pub(crate) fn check_join_request(&mut self) {
+        let path = Self::join_request_file(&self.dir, self.me);
+        // Bytes, not a String: a file that is not UTF-8 is malformed, and
+        // must go too.
+        let Ok(bytes) = fs::read(&path) else {
+            return;
+        };
+        let _ = fs::remove_file(&path);
+        if let Some((lobby, friend)) = parse_join_request(&String::from_utf8_lossy(&bytes)) {
+            self.table
+                .callbacks
+                .push_back(Callback::join_request(lobby, friend));
+        }
+    }
+}
+
+/// A `.join_request` file's text: exactly two decimal u64 (the lobby id,
+/// then the friend's SteamID64) separated by whitespace, which may also lead
+/// and trail.
+pub(crate) fn parse_join_request(text: &str) -> Option<(u64, u64)> {
+    let mut words = text.split_whitespace();
+    let lobby = words.next()?.parse().ok()?;
+    let friend = words.next()?.parse().ok()?;
+    words.next().is_none().then_some((lobby, friend))
 }
 
 /// A `.name` file's text as a persona name: without one trailing line end
@@ -272,6 +304,40 @@ mod tests {
             Some(Message::Packet(_))
         ));
         assert!(decode(&[0; 11]).is_none());
+    }
+
+    #[test]
+    fn join_request_files_hold_a_lobby_and_a_friend() {
+        let lobby = 109775241058543776;
+        assert_eq!(
+            parse_join_request(&format!("{lobby} {B}")),
+            Some((lobby, B))
+        );
+        assert_eq!(
+            parse_join_request(&format!("  {lobby}\n\t{B}\r\n")),
+            Some((lobby, B)),
+            "any whitespace, a line end from echo"
+        );
+        assert_eq!(parse_join_request("0 0"), Some((0, 0)));
+        assert_eq!(
+            parse_join_request(&format!("{} 1", u64::MAX)),
+            Some((u64::MAX, 1))
+        );
+        for bad in [
+            "",
+            "\n",
+            "12",
+            "12 ",
+            "12 34 56",
+            "12,34",
+            "12 x",
+            "-1 2",
+            "1 2x",
+            "18446744073709551616 1",
+            "0x10 1",
+        ] {
+            assert_eq!(parse_join_request(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

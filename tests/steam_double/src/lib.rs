@@ -42,6 +42,14 @@
 //! - `<id>.gone`: written by tests: `<id>` is gone (not up, whatever `.up`
 //!   says); every peer's session with it fails, and the file holds the
 //!   `EP2PSessionError` their `P2PSessionConnectFail_t` reports.
+//! - `<id>.join_request`: written by tests: a friend asks to join `<id>`'s
+//!   lobby (from Steam's friends list). It holds two decimal u64 separated
+//!   by whitespace (a trailing line end is fine): the lobby id, then the
+//!   friend's SteamID64, e.g. `109775241058543776 76561197960265730`. The
+//!   next `SteamAPI_ManualDispatch_RunFrame` of `<id>` reads and deletes it
+//!   and queues one `GameLobbyJoinRequested_t` with the two ids; a file not
+//!   holding exactly two such numbers is deleted and ignored. Write it under
+//!   another name and rename it, so the double never reads half of one.
 //! - `<id>.calls`: one line per networking or overlay call `<id>` made, for
 //!   tests to assert (`ActivateGameOverlay <dialog>`,
 //!   `ActivateGameOverlayToUser <dialog> <id>`,
@@ -245,6 +253,44 @@ mod tests {
             Some(sys::P2PSessionConnectFail_t_k_iCallback as c_int)
         );
         assert_eq!(state(B), None);
+
+        // A friend asks to join our lobby: one GameLobbyJoinRequested_t.
+        let join = dir.join(format!("{A}.join_request"));
+        let lobby: u64 = 109775241058543776;
+        fs::write(&join, format!("{lobby} {B}\n")).unwrap();
+        SteamAPI_ManualDispatch_RunFrame(1);
+        assert!(!join.exists(), "taken");
+        // SAFETY: a zeroed CallbackMsg_t is a valid out buffer.
+        let mut msg: sys::CallbackMsg_t = unsafe { std::mem::zeroed() };
+        assert!(unsafe { SteamAPI_ManualDispatch_GetNextCallback(1, &mut msg) });
+        assert_eq!(
+            msg.m_iCallback,
+            sys::GameLobbyJoinRequested_t_k_iCallback as c_int
+        );
+        assert_eq!(
+            msg.m_cubParam as usize,
+            size_of::<sys::GameLobbyJoinRequested_t>()
+        );
+        // SAFETY: the payload of a GameLobbyJoinRequested_t callback; the
+        // double only writes the 64-bit views.
+        let (got_lobby, got_friend) = unsafe {
+            let request = msg
+                .m_pubParam
+                .cast::<sys::GameLobbyJoinRequested_t>()
+                .read_unaligned();
+            (
+                request.m_steamIDLobby.m_steamid.m_unAll64Bits,
+                request.m_steamIDFriend.m_steamid.m_unAll64Bits,
+            )
+        };
+        assert_eq!((got_lobby, got_friend), (lobby, B));
+        SteamAPI_ManualDispatch_FreeLastCallback(1);
+        assert_eq!(next_callback(), None, "one per file");
+        // A malformed file is deleted and ignored.
+        fs::write(&join, format!("{lobby}\n")).unwrap();
+        SteamAPI_ManualDispatch_RunFrame(1);
+        assert!(!join.exists(), "malformed, but taken");
+        assert_eq!(next_callback(), None);
 
         SteamAPI_Shutdown();
         assert!(

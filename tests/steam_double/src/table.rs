@@ -56,6 +56,19 @@ pub(crate) enum Callback {
     Fail(Box<sys::P2PSessionConnectFail_t>),
     /// Queued by `RequestUserInformation` (friends.rs), not by the P2P rules.
     PersonaChange(Box<sys::PersonaStateChange_t>),
+    /// Queued from a test's `.join_request` file (files.rs), not by the P2P
+    /// rules: a friend asks to join our lobby.
+    JoinRequest(Box<sys::GameLobbyJoinRequested_t>),
+}
+
+impl Callback {
+    /// A `GameLobbyJoinRequested_t`: `friend` asks to join `lobby`.
+    pub(crate) fn join_request(lobby: u64, friend: u64) -> Self {
+        Callback::JoinRequest(Box::new(sys::GameLobbyJoinRequested_t {
+            m_steamIDLobby: steam_id(lobby),
+            m_steamIDFriend: steam_id(friend),
+        }))
+    }
 }
 
 /// What `close_channel` did.
@@ -242,6 +255,7 @@ mod tests {
                 Callback::Request(r) => unsafe { r.m_steamIDRemote.m_steamid.m_unAll64Bits },
                 Callback::Fail(_) => panic!("unexpected connect fail"),
                 Callback::PersonaChange(_) => panic!("unexpected persona change"),
+                Callback::JoinRequest(_) => panic!("unexpected join request"),
             })
             .collect()
     }
