@@ -12,9 +12,12 @@ use steam_networking::backend::local::config::LocalConfig;
 use steam_networking::p2p::{Channel, Event, SendType};
 
 fn start(dir: &Path, slot: u16) -> LocalBackend {
-    let mut config = LocalConfig::with_ports(0, Some(slot), Duration::from_secs(20));
-    config.dir = Some(dir.to_path_buf());
-    LocalBackend::start(config).expect("starts")
+    LocalBackend::start(LocalConfig::with_dir(
+        dir,
+        Some(slot),
+        Duration::from_secs(20),
+    ))
+    .expect("starts")
 }
 
 fn count_entries(path: &str) -> usize {

@@ -1,15 +1,8 @@
 //! ISteamFriends in plain Rust: names, avatars and the overlay.
 
 use super::{Client, Result};
-use crate::p2p::{AvatarSize, InputError, Overlay, SteamId};
-
-/// Checks a lobby id: account type 8 (chat) in Steam's SteamID64 layout.
-fn lobby_id(raw: i64) -> Result<u64> {
-    u64::try_from(raw)
-        .ok()
-        .filter(|id| (id >> 52) & 0xF == 8 && id & 0xFFFF_FFFF != 0)
-        .ok_or(InputError::InvalidLobbyId(raw))
-}
+use crate::p2p::ids::lobby_from_gdscript;
+use crate::p2p::{AvatarSize, Overlay, SteamId};
 
 impl Client {
     /// `getPersonaName`.
@@ -58,7 +51,7 @@ impl Client {
 
     /// `activateGameOverlayInviteDialog`.
     pub fn activate_invite_dialog(&mut self, lobby: i64) -> Result<()> {
-        let lobby = lobby_id(lobby)?;
+        let lobby = lobby_from_gdscript(lobby)?;
         self.backend()?
             .activate_overlay(Overlay::InviteDialog(lobby));
         Ok(())
@@ -68,7 +61,7 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
-    use super::*;
+    use crate::p2p::InputError;
 
     #[test]
     fn ids_are_checked_and_zero_means_the_local_user() {

@@ -11,6 +11,8 @@ pub struct SteamId(u64);
 const ACCOUNT_TYPE_INDIVIDUAL: u64 = 1;
 const ACCOUNT_TYPE_GAME_SERVER: u64 = 3;
 const ACCOUNT_TYPE_ANON_GAME_SERVER: u64 = 4;
+/// Chat rooms, which Steam's lobbies are.
+const ACCOUNT_TYPE_CHAT: u64 = 8;
 /// Universes 1..=4 are Public, Beta, Internal and Dev; 0 is Invalid.
 const MAX_UNIVERSE: u64 = 4;
 /// Individual accounts use instances 0..=4 (all, desktop, console, web).
@@ -55,6 +57,15 @@ impl SteamId {
     pub fn to_gdscript(self) -> i64 {
         self.0 as i64
     }
+}
+
+/// Checks a GDScript lobby id: the SteamID64 of a chat room (what Steam's
+/// lobbies are) with a non-zero account number.
+pub fn lobby_from_gdscript(raw: i64) -> Result<u64, InputError> {
+    u64::try_from(raw)
+        .ok()
+        .filter(|id| (id >> 52) & 0xF == ACCOUNT_TYPE_CHAT && id & 0xFFFF_FFFF != 0)
+        .ok_or(InputError::InvalidLobbyId(raw))
 }
 
 impl std::fmt::Display for SteamId {

@@ -122,6 +122,14 @@ impl LocalConfig {
         }
     }
 
+    /// OS-picked ports registered in `dir`, as tests use them.
+    pub fn with_dir(dir: &std::path::Path, slot: Option<u16>, timeout: Duration) -> Self {
+        Self {
+            dir: Some(dir.to_path_buf()),
+            ..Self::with_ports(0, slot, timeout)
+        }
+    }
+
     /// Reads the settings from the environment.
     pub fn from_env() -> Result<Self, InitFailure> {
         Self::from_lookup(|key| std::env::var(key).ok())

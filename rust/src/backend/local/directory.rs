@@ -214,9 +214,7 @@ mod tests {
     use super::*;
 
     fn registered(dir: &Path) -> Directory {
-        let mut config = LocalConfig::with_ports(0, None, Duration::from_secs(1));
-        config.dir = Some(dir.to_path_buf());
-        Directory::new(&config)
+        Directory::new(&LocalConfig::with_dir(dir, None, Duration::from_secs(1)))
     }
 
     #[test]

@@ -24,9 +24,7 @@ const IDLE: Holdings = Holdings {
 };
 
 fn config(dir: &Path, slot: u16, timeout: Duration) -> LocalConfig {
-    let mut config = LocalConfig::with_ports(0, Some(slot), timeout);
-    config.dir = Some(dir.to_path_buf());
-    config
+    LocalConfig::with_dir(dir, Some(slot), timeout)
 }
 
 /// A backend with its events, as `run_callbacks` would collect them.

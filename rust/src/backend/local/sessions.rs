@@ -200,6 +200,7 @@ impl SessionTable {
     }
 
     /// Whether `peer`'s session is accepted (vs. only requested).
+    #[cfg(test)]
     pub fn is_accepted(&self, peer: SteamId) -> bool {
         self.sessions.get(&peer).is_some_and(|s| s.accepted)
     }
