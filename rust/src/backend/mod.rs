@@ -5,6 +5,7 @@
 pub mod apps;
 pub mod friends;
 pub mod local;
+pub mod matchmaking;
 pub mod steam;
 pub mod user;
 pub mod utils;
@@ -15,7 +16,9 @@ use crate::p2p::{
 
 /// A running Steam (or stand-in): the P2P transport here, the other
 /// interfaces in their own traits. Dropping it shuts it down.
-pub trait Backend: friends::Friends + user::User + apps::Apps + utils::Utils {
+pub trait Backend:
+    friends::Friends + user::User + apps::Apps + utils::Utils + matchmaking::Matchmaking
+{
     /// The local user's SteamID64.
     fn local_id(&self) -> SteamId;
 

@@ -47,4 +47,37 @@ pub enum InputError {
     /// `readP2PPackets`' `max_packets` is not positive.
     #[error("invalid max_packets {0}: read at least 1 packet")]
     InvalidPacketCount(i64),
+    /// `lobby_type` is not a `LOBBY_TYPE_*` constant.
+    #[error(
+        "invalid lobby_type {0}: use Steam.LOBBY_TYPE_PRIVATE (0), LOBBY_TYPE_FRIENDS_ONLY (1), LOBBY_TYPE_PUBLIC (2), LOBBY_TYPE_INVISIBLE (3) or LOBBY_TYPE_PRIVATE_UNIQUE (4)"
+    )]
+    InvalidLobbyType(i64),
+    /// A member limit outside Steam's 1..=250.
+    #[error("invalid max_members {0}: a lobby has 1..=250 members")]
+    InvalidMemberLimit(i64),
+    /// `comparison_type` is not a `LOBBY_COMPARISON_*` constant.
+    #[error("invalid comparison_type {0}: use a Steam.LOBBY_COMPARISON_* constant (-2..=3)")]
+    InvalidComparison(i64),
+    /// `distance_filter` is not a `LOBBY_DISTANCE_FILTER_*` constant.
+    #[error("invalid distance_filter {0}: use a Steam.LOBBY_DISTANCE_FILTER_* constant (0..=3)")]
+    InvalidDistance(i64),
+    /// A lobby data key that is empty or over Steam's 255 bytes.
+    #[error("invalid key of {0} bytes: lobby data keys are 1..=255 bytes")]
+    BadLobbyKey(usize),
+    /// A lobby data value over Steam's 8192 bytes.
+    #[error("value of {0} bytes is too long: lobby data values are at most 8192 bytes")]
+    LobbyValueTooLong(usize),
+    /// A chat message that is empty or over Steam's 4 KB.
+    #[error("chat message of {0} bytes: lobby chat messages are 1..=4096 bytes")]
+    BadChatMessage(usize),
+    /// A count or index argument outside its range.
+    #[error("invalid {name} {value}: expected {range}")]
+    OutOfRange {
+        /// The argument.
+        name: &'static str,
+        /// What it was.
+        value: i64,
+        /// What it may be.
+        range: &'static str,
+    },
 }

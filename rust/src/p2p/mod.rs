@@ -5,6 +5,7 @@
 pub mod error;
 pub mod ids;
 pub mod limits;
+pub mod lobby;
 pub mod repeats;
 #[cfg(test)]
 pub mod testing;

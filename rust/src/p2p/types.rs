@@ -62,6 +62,90 @@ pub enum Event {
     /// `join_requested`: a friend asked to join a lobby of ours (lobby id,
     /// friend).
     JoinRequested(u64, SteamId),
+    /// `lobby_created`: a `createLobby` finished (`result` an EResult,
+    /// `RESULT_OK` = 1; `lobby` 0 on failure).
+    LobbyCreated {
+        /// The EResult.
+        result: u32,
+        /// The new lobby, or 0.
+        lobby: u64,
+    },
+    /// `lobby_joined`: the answer to entering a lobby (`response` a
+    /// `CHAT_ROOM_ENTER_RESPONSE_*`).
+    LobbyJoined {
+        /// The lobby.
+        lobby: u64,
+        /// Steam's unused chat permissions.
+        permissions: u32,
+        /// Whether only invited users may join.
+        locked: bool,
+        /// The `CHAT_ROOM_ENTER_RESPONSE_*` value.
+        response: u32,
+    },
+    /// `lobby_chat_update`: a member entered, left or was lost
+    /// (`CHAT_MEMBER_STATE_CHANGE_*` bits).
+    LobbyChatUpdate {
+        /// The lobby.
+        lobby: u64,
+        /// Whose state changed.
+        changed: u64,
+        /// Who made the change (the same user, or the one who kicked).
+        making_change: u64,
+        /// The `CHAT_MEMBER_STATE_CHANGE_*` bits.
+        state: u32,
+    },
+    /// `lobby_message`: a chat message in a lobby.
+    LobbyMessage {
+        /// The lobby.
+        lobby: u64,
+        /// Who sent it.
+        user: u64,
+        /// Its bytes (text, as GodotSteam reads it).
+        message: Vec<u8>,
+        /// The `CHAT_ENTRY_TYPE_*` value.
+        chat_type: u32,
+    },
+    /// `lobby_data_update`: lobby data (`member` = the lobby) or a member's
+    /// data (`member` = the user) changed or arrived.
+    LobbyDataUpdate {
+        /// Whether the data is there (false: no such lobby).
+        success: bool,
+        /// The lobby.
+        lobby: u64,
+        /// The lobby again, or the member whose data changed.
+        member: u64,
+    },
+    /// `lobby_match_list`: the answer to `requestLobbyList`.
+    LobbyMatchList(Vec<u64>),
+    /// `lobby_invite`: someone invited the user to a lobby.
+    LobbyInvite {
+        /// Who invited.
+        inviter: u64,
+        /// To which lobby.
+        lobby: u64,
+        /// The game id (the app id for Steam games).
+        game: u64,
+    },
+    /// `lobby_kicked`: the user was removed from a lobby.
+    LobbyKicked {
+        /// The lobby.
+        lobby: u64,
+        /// Who removed the user (the lobby when Steam did).
+        admin: u64,
+        /// Whether it was because the connection was lost.
+        due_to_disconnect: bool,
+    },
+    /// `lobby_game_created`: the owner set the lobby's game server.
+    LobbyGameCreated {
+        /// The lobby.
+        lobby: u64,
+        /// The server's Steam ID (0 if none).
+        server: u64,
+        /// Host-order IPv4 address.
+        ip: u32,
+        /// Its port.
+        port: u16,
+    },
     /// `avatar_loaded`: a user's avatar, square, RGBA8, row by row.
     AvatarLoaded {
         /// Whose avatar.

@@ -167,6 +167,65 @@ impl Steam {
     #[signal]
     fn avatar_loaded(avatar_id: i64, size: i64, data: VarArray);
 
+    /// Emitted from [method run_callbacks] when [method createLobby] has
+    /// finished: `connect` is an EResult (`RESULT_OK` = 1 on success) and
+    /// `lobby_id` the new lobby (0 on failure). [signal lobby_joined] follows.
+    #[signal]
+    fn lobby_created(connect: i64, lobby_id: i64);
+
+    /// Emitted from [method run_callbacks] with the answer to entering a
+    /// lobby ([method createLobby] or [method joinLobby]): `response` is a
+    /// `CHAT_ROOM_ENTER_RESPONSE_*` value ([enum ChatRoomEnterResponse]),
+    /// `CHAT_ROOM_ENTER_RESPONSE_SUCCESS` when the user is now a member.
+    /// `permissions` is unused by Steam; `locked` means only invited users
+    /// may join.
+    #[signal]
+    fn lobby_joined(lobby: i64, permissions: i64, locked: bool, response: i64);
+
+    /// Emitted from [method run_callbacks] in every member when a user
+    /// enters, leaves or is lost from a lobby: `chat_state` holds
+    /// `CHAT_MEMBER_STATE_CHANGE_*` bits ([enum ChatMemberStateChange]);
+    /// `making_change_id` is the user who caused it (the same user unless
+    /// someone kicked them).
+    #[signal]
+    fn lobby_chat_update(lobby_id: i64, changed_id: i64, making_change_id: i64, chat_state: i64);
+
+    /// Emitted from [method run_callbacks] in every member (the sender too)
+    /// for a [method sendLobbyChatMsg]; `chat_type` is a `CHAT_ENTRY_TYPE_*`
+    /// value ([enum ChatEntryType]).
+    #[signal]
+    fn lobby_message(lobby_id: i64, user: i64, message: GString, chat_type: i64);
+
+    /// Emitted from [method run_callbacks] when lobby data changed or arrived
+    /// (`member_id` is the lobby) or a member's data changed (`member_id` is
+    /// the member), in every member; also the answer to
+    /// [method requestLobbyData]. `success` is emitted as a bool, as
+    /// GodotSteam 4.20 does (declared an int).
+    #[signal]
+    fn lobby_data_update(success: i64, lobby_id: i64, member_id: i64);
+
+    /// Emitted from [method run_callbacks] with the answer to
+    /// [method requestLobbyList]: an Array of lobby ids (ints), the ones
+    /// that pass every filter.
+    #[signal]
+    fn lobby_match_list(lobbies: VarArray);
+
+    /// Emitted from [method run_callbacks] when `inviter` invites the user
+    /// to `lobby` ([method inviteUserToLobby]); `game` is the game id.
+    #[signal]
+    fn lobby_invite(inviter: i64, lobby: i64, game: i64);
+
+    /// Emitted from [method run_callbacks] when the user was removed from a
+    /// lobby (Steam: only when the user's connection to Steam was lost;
+    /// `due_to_disconnect` is 1 then).
+    #[signal]
+    fn lobby_kicked(lobby_id: i64, admin_id: i64, due_to_disconnect: i64);
+
+    /// Emitted from [method run_callbacks] in every member when the owner
+    /// sets the lobby's game server ([method setLobbyGameServer]).
+    #[signal]
+    fn lobby_game_created(lobby_id: i64, server_id: i64, server_ip: GString, port: i64);
+
     /// Declared for code written for GodotSteam up to 4.10, which connected
     /// to it; GodotSteam 4.11+ and this plugin never emit it.
     #[signal]
@@ -248,7 +307,7 @@ impl Steam {
     /// Pumps Steam and emits every pending signal ([signal
     /// p2p_session_request], [signal p2p_session_connect_fail], [signal
     /// persona_state_change], [signal join_requested], [signal
-    /// avatar_loaded]). Call it once per frame unless callbacks are embedded.
+    /// avatar_loaded], and the lobby signals). Call it once per frame unless callbacks are embedded.
     #[func]
     fn run_callbacks(&mut self) {
         main_thread_only!("run_callbacks");
@@ -270,6 +329,91 @@ impl Steam {
                     .signals()
                     .join_requested()
                     .emit(lobby as i64, friend.to_gdscript()),
+                Event::LobbyCreated { result, lobby } => self
+                    .signals()
+                    .lobby_created()
+                    .emit(result as i64, lobby as i64),
+                Event::LobbyJoined {
+                    lobby,
+                    permissions,
+                    locked,
+                    response,
+                } => self.signals().lobby_joined().emit(
+                    lobby as i64,
+                    permissions as i64,
+                    locked,
+                    response as i64,
+                ),
+                Event::LobbyChatUpdate {
+                    lobby,
+                    changed,
+                    making_change,
+                    state,
+                } => self.signals().lobby_chat_update().emit(
+                    lobby as i64,
+                    changed as i64,
+                    making_change as i64,
+                    state as i64,
+                ),
+                Event::LobbyMessage {
+                    lobby,
+                    user,
+                    message,
+                    chat_type,
+                } => self.signals().lobby_message().emit(
+                    lobby as i64,
+                    user as i64,
+                    &GString::from(String::from_utf8_lossy(&message).as_ref()),
+                    chat_type as i64,
+                ),
+                Event::LobbyDataUpdate {
+                    success,
+                    lobby,
+                    member,
+                } => {
+                    // Declared an int, emitted a bool, as GodotSteam 4.20.
+                    self.base_mut().emit_signal(
+                        "lobby_data_update",
+                        &[
+                            success.to_variant(),
+                            (lobby as i64).to_variant(),
+                            (member as i64).to_variant(),
+                        ],
+                    );
+                }
+                Event::LobbyMatchList(lobbies) => {
+                    let list: VarArray =
+                        lobbies.iter().map(|id| (*id as i64).to_variant()).collect();
+                    self.signals().lobby_match_list().emit(&list)
+                }
+                Event::LobbyInvite {
+                    inviter,
+                    lobby,
+                    game,
+                } => self
+                    .signals()
+                    .lobby_invite()
+                    .emit(inviter as i64, lobby as i64, game as i64),
+                Event::LobbyKicked {
+                    lobby,
+                    admin,
+                    due_to_disconnect,
+                } => self.signals().lobby_kicked().emit(
+                    lobby as i64,
+                    admin as i64,
+                    i64::from(due_to_disconnect),
+                ),
+                Event::LobbyGameCreated {
+                    lobby,
+                    server,
+                    ip,
+                    port,
+                } => self.signals().lobby_game_created().emit(
+                    lobby as i64,
+                    server as i64,
+                    &GString::from(std::net::Ipv4Addr::from(ip).to_string().as_str()),
+                    port as i64,
+                ),
                 Event::AvatarLoaded { user, size, rgba } => {
                     // Declared as an Array, emitted as a PackedByteArray of
                     // RGBA8 rows, exactly as GodotSteam does (games pass it
@@ -290,8 +434,17 @@ impl Steam {
 }
 
 /// Every signal of the class.
-const SIGNALS: [&str; 6] = [
+const SIGNALS: [&str; 15] = [
     "p2p_session_request",
+    "lobby_created",
+    "lobby_joined",
+    "lobby_chat_update",
+    "lobby_message",
+    "lobby_data_update",
+    "lobby_match_list",
+    "lobby_invite",
+    "lobby_kicked",
+    "lobby_game_created",
     "p2p_session_connect_fail",
     "persona_state_change",
     "join_requested",

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod fair;
 mod friends;
 pub mod locale;
+mod matchmaking;
 pub mod pool;
 pub mod sessions;
 pub mod stream;

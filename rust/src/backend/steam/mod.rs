@@ -4,6 +4,7 @@
 
 mod apps;
 mod friends;
+mod matchmaking;
 mod networking;
 mod user;
 mod utils;
