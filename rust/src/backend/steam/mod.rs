@@ -3,6 +3,7 @@
 //! crate's `unsafe` lives in this folder). One file per interface.
 
 mod apps;
+mod callbacks;
 mod friends;
 mod matchmaking;
 mod networking;
@@ -11,7 +12,7 @@ mod utils;
 
 use std::time::{Duration, Instant};
 
-use steamworks::{CallbackResult, Client, SteamAPIInitError};
+use steamworks::{CallbackHandle, Client, SteamAPIInitError};
 
 use crate::p2p::{AvatarSize, Event, InitFailure, InitStatus, SteamId};
 
@@ -27,6 +28,11 @@ pub struct SteamBackend {
     pending: Vec<Event>,
     /// Avatars Steam is still downloading: asked for again each frame.
     awaited_avatars: Vec<(SteamId, AvatarSize, Instant)>,
+    /// Where Steam's callbacks and call results queue their events
+    /// (callbacks.rs), in the order Steam delivered them.
+    sink: callbacks::Sink,
+    /// Keeps the callbacks registered (dropping a handle unregisters it).
+    _handlers: Vec<CallbackHandle>,
 }
 
 impl SteamBackend {
@@ -65,11 +71,15 @@ impl SteamBackend {
                 format!("Steam started but reported an invalid local Steam ID {raw_id}"),
             )
         })?;
+        let sink = callbacks::Sink::default();
+        let handlers = callbacks::register(&client, &sink);
         Ok(Self {
             client,
             local_id,
             pending: Vec::new(),
             awaited_avatars: Vec::new(),
+            sink,
+            _handlers: handlers,
         })
     }
 
@@ -84,37 +94,12 @@ impl SteamBackend {
 impl SteamBackend {
     /// Moves Steam's pending callbacks, and ours, into `events`.
     fn dispatch(&mut self, events: &mut Vec<Event>) {
-        // process_callbacks drives Steam's manual dispatch on this (the main)
-        // thread; the events become signals only after it returns.
-        self.client.process_callbacks(|callback| match callback {
-            CallbackResult::P2PSessionRequest(req) => match SteamId::from_u64(req.remote.raw()) {
-                Some(id) => events.push(Event::SessionRequest(id)),
-                None => log::warn!(
-                    "ignored a session request from invalid Steam ID {}",
-                    req.remote.raw()
-                ),
-            },
-            CallbackResult::P2PSessionConnectFail(fail) => {
-                match SteamId::from_u64(fail.remote.raw()) {
-                    Some(id) => events.push(Event::ConnectFail(id, fail.error)),
-                    None => log::warn!(
-                        "ignored a connect failure for invalid Steam ID {}",
-                        fail.remote.raw()
-                    ),
-                }
-            }
-            CallbackResult::PersonaStateChange(change) => {
-                if let Some(id) = SteamId::from_u64(change.steam_id.raw()) {
-                    events.push(Event::PersonaStateChange(id, change.flags.bits() as u32));
-                }
-            }
-            CallbackResult::GameLobbyJoinRequested(join) => {
-                if let Some(friend) = SteamId::from_u64(join.friend_steam_id.raw()) {
-                    events.push(Event::JoinRequested(join.lobby_steam_id.raw(), friend));
-                }
-            }
-            _ => {}
-        });
+        // run_callbacks drives Steam's manual dispatch on this (the main)
+        // thread; the handlers queue into the sink, and the events become
+        // signals only after this returns. Not process_callbacks: see
+        // callbacks.rs for the crate decoders it would run.
+        self.client.run_callbacks();
+        callbacks::drain(&self.sink, events);
         self.retry_avatars();
         events.append(&mut self.pending);
     }
