@@ -3,6 +3,7 @@
 //! `.name` files, and the `apps/<app>` install path (described in the crate
 //! doc).
 
+use std::collections::HashMap;
 use std::ffi::CString;
 use std::fs;
 use std::io::Write;
@@ -111,8 +112,9 @@ impl Double {
         if fs::create_dir_all(&inbox).is_err() {
             return false;
         }
-        let name = format!("{}-{:020}", self.me, self.next_seq);
-        self.next_seq += 1;
+        let seq = self.next_seq.entry(remote).or_insert(0);
+        let name = format!("{}-{:020}", self.me, *seq);
+        *seq += 1;
         let tmp = inbox.join(format!("{name}.tmp"));
         fs::write(&tmp, bytes).is_ok()
             && fs::rename(&tmp, inbox.join(format!("{name}.pkt"))).is_ok()
@@ -241,13 +243,22 @@ pub(crate) fn read_config() -> Result<Double, (i32, String)> {
         .map_err(|e| (1, format!("cannot create the inbox: {e}")))?;
     // Receivers expect each sender's numbering to go on across a restart.
     let saved = fs::read_to_string(Double::seq_file(&dir, me)).unwrap_or_default();
-    let mut numbers = saved.lines().filter_map(|line| {
-        let (key, value) = line.split_once(' ')?;
-        Some((key.parse::<u64>().ok()?, value.parse::<u64>().ok()?))
-    });
-    // The first line is our own next number, the others each sender's next expected one.
-    let next_seq = numbers.next().map_or(0, |(_, seq)| seq);
-    let expected_seq = numbers.collect();
+    let (mut next_seq, mut expected_seq) = (HashMap::new(), HashMap::new());
+    for line in saved.lines() {
+        let mut words = line.split(' ');
+        let (Some(way), Some(Ok(peer)), Some(Ok(seq))) = (
+            words.next(),
+            words.next().map(str::parse::<u64>),
+            words.next().map(str::parse::<u64>),
+        ) else {
+            continue;
+        };
+        match way {
+            "to" => next_seq.insert(peer, seq),
+            "from" => expected_seq.insert(peer, seq),
+            _ => None,
+        };
+    }
     let settings = Settings::read(me, |name| std::env::var(name).ok());
     // Kept at shutdown: Steam remembers names of users who went offline.
     fs::write(
@@ -274,9 +285,12 @@ impl Double {
     /// `SteamAPI_Shutdown`: saves our message numbers in `.seq`, for the
     /// next init, and removes our `.up` marker.
     pub(crate) fn shut_down(self) {
-        let mut saved = format!("{} {}\n", self.me, self.next_seq);
-        for (sender, seq) in &self.expected_seq {
-            saved += &format!("{sender} {seq}\n");
+        let mut saved = String::new();
+        for (peer, seq) in &self.next_seq {
+            saved += &format!("to {peer} {seq}\n");
+        }
+        for (peer, seq) in &self.expected_seq {
+            saved += &format!("from {peer} {seq}\n");
         }
         let _ = fs::write(Self::seq_file(&self.dir, self.me), saved);
         let _ = fs::remove_file(Self::up_file(&self.dir, self.me));

@@ -34,8 +34,10 @@
 //!   holds the sender's SteamID64 (u64 LE), a channel (i32 LE) and the
 //!   payload. Channel -1 with an empty payload is a close notice: the sender
 //!   closed its session with `<id>` (SendP2PPacket refuses empty payloads, so
-//!   no packet looks like one). Each sender numbers its messages to all
-//!   peers with one counter, so a notice stays in order with earlier packets.
+//!   no packet looks like one). Each sender numbers its messages to each
+//!   peer with a counter of that peer's (a receiver takes them in that
+//!   order and waits for a gap to fill), so a notice stays in order with
+//!   earlier packets.
 //! - `<id>.up`: `<id>` has initialized the double and not shut down yet
 //!   (written by a successful `SteamAPI_InitFlat`, removed by
 //!   `SteamAPI_Shutdown`). The inbox is no such sign: senders create it.
@@ -54,8 +56,9 @@
 //!   tests to assert (`ActivateGameOverlay <dialog>`,
 //!   `ActivateGameOverlayToUser <dialog> <id>`,
 //!   `ActivateGameOverlayInviteDialog <lobby>`, and the networking ones).
-//! - `<id>.seq`: `<id>`'s message numbers (its next one, and the next one it
-//!   expects from each sender), kept across a shutdown and init.
+//! - `<id>.seq`: `<id>`'s message numbers, kept across a shutdown and init:
+//!   lines `to <peer> <n>` (the next number it sends `<peer>`) and
+//!   `from <peer> <n>` (the next one it expects from `<peer>`).
 //! - `<id>.name`: `<id>`'s persona name (UTF-8; one trailing line end is
 //!   ignored), written by `<id>`'s `SteamAPI_InitFlat` (or by tests) and
 //!   kept at shutdown, as Steam remembers names. `GetFriendPersonaName`
@@ -117,7 +120,8 @@ use table::{Callback, Table};
 struct Double {
     me: u64,
     dir: PathBuf,
-    next_seq: u64,
+    /// Per receiver, the sequence number of our next message to it.
+    next_seq: HashMap<u64, u64>,
     /// Per sender, the sequence number of the next message to take: a
     /// directory listing can show a later file before an earlier one.
     expected_seq: HashMap<u64, u64>,
@@ -298,8 +302,8 @@ mod tests {
             "shutdown clears the marker"
         );
         let seq = fs::read_to_string(dir.join(format!("{A}.seq"))).unwrap();
-        assert!(seq.starts_with(&format!("{A} 2\n")), "{seq}");
-        assert!(seq.contains(&format!("{B} 2\n")), "{seq}");
+        assert!(seq.contains(&format!("to {B} 2\n")), "{seq}");
+        assert!(seq.contains(&format!("from {B} 2\n")), "{seq}");
         let calls = fs::read_to_string(dir.join(format!("{A}.calls"))).unwrap();
         assert!(
             calls.contains(&format!("SendP2PPacket {B} 5 2 0\n")),
