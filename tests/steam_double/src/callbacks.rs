@@ -1,6 +1,7 @@
 //! Exports for Steam's manual callback dispatch: each frame takes in the
 //! inbox, the `.gone` markers and a `.join_request`, and the callbacks that
-//! came due are handed out one at a time.
+//! came due are handed out one at a time; finished API calls' results
+//! (calls.rs) are fetched here too.
 
 use std::ffi::{c_int, c_void};
 use std::time::Instant;
@@ -35,28 +36,7 @@ pub unsafe extern "C" fn SteamAPI_ManualDispatch_GetNextCallback(
         let Some(callback) = d.table.callbacks.pop_front() else {
             return false;
         };
-        let (id, param, size) = match &callback {
-            Callback::Request(cb) => (
-                sys::P2PSessionRequest_t_k_iCallback as c_int,
-                (&raw const **cb).cast::<u8>(),
-                size_of::<sys::P2PSessionRequest_t>(),
-            ),
-            Callback::Fail(cb) => (
-                sys::P2PSessionConnectFail_t_k_iCallback as c_int,
-                (&raw const **cb).cast::<u8>(),
-                size_of::<sys::P2PSessionConnectFail_t>(),
-            ),
-            Callback::PersonaChange(cb) => (
-                sys::PersonaStateChange_t_k_iCallback as c_int,
-                (&raw const **cb).cast::<u8>(),
-                size_of::<sys::PersonaStateChange_t>(),
-            ),
-            Callback::JoinRequest(cb) => (
-                sys::GameLobbyJoinRequested_t_k_iCallback as c_int,
-                (&raw const **cb).cast::<u8>(),
-                size_of::<sys::GameLobbyJoinRequested_t>(),
-            ),
-        };
+        let (id, param, size) = callback.message();
         // SAFETY: the caller passes a valid CallbackMsg_t; the payload stays
         // alive in `current` until FreeLastCallback.
         unsafe {
@@ -78,13 +58,59 @@ pub extern "C" fn SteamAPI_ManualDispatch_FreeLastCallback(_pipe: c_int) {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn SteamAPI_ManualDispatch_GetAPICallResult(
+pub unsafe extern "C" fn SteamAPI_ManualDispatch_GetAPICallResult(
     _pipe: c_int,
-    _call: u64,
-    _out: *mut c_void,
-    _size: c_int,
-    _expected: c_int,
-    _failed: *mut bool,
+    call: u64,
+    out: *mut c_void,
+    size: c_int,
+    expected: c_int,
+    failed: *mut bool,
 ) -> bool {
-    false
+    with(false, |d| {
+        // SAFETY: Steam's contract: `out` holds `size` bytes.
+        let taken = unsafe { d.calls.take(call, out, size, expected) };
+        if taken && !failed.is_null() {
+            // SAFETY: the caller passes a valid out pointer. The double's
+            // calls never fail on the way (no network to lose them).
+            unsafe { *failed = false };
+        }
+        taken
+    })
+}
+
+/// The id, payload and payload size of a callback.
+fn view<T>(id: u32, payload: &T) -> (c_int, *const u8, usize) {
+    (
+        id as c_int,
+        (payload as *const T).cast::<u8>(),
+        size_of::<T>(),
+    )
+}
+
+impl Callback {
+    /// What `GetNextCallback` hands out for it: the payload stays alive in
+    /// the callback, which the double keeps until FreeLastCallback.
+    fn message(&self) -> (c_int, *const u8, usize) {
+        match self {
+            Callback::Request(cb) => view(sys::P2PSessionRequest_t_k_iCallback as u32, &**cb),
+            Callback::Fail(cb) => view(sys::P2PSessionConnectFail_t_k_iCallback as u32, &**cb),
+            Callback::PersonaChange(cb) => {
+                view(sys::PersonaStateChange_t_k_iCallback as u32, &**cb)
+            }
+            Callback::JoinRequest(cb) => {
+                view(sys::GameLobbyJoinRequested_t_k_iCallback as u32, &**cb)
+            }
+            Callback::LobbyEnter(cb) => view(sys::LobbyEnter_t_k_iCallback as u32, &**cb),
+            Callback::LobbyChatUpdate(cb) => view(sys::LobbyChatUpdate_t_k_iCallback as u32, &**cb),
+            Callback::LobbyChatMsg(cb) => view(sys::LobbyChatMsg_t_k_iCallback as u32, &**cb),
+            Callback::LobbyDataUpdate(cb) => view(sys::LobbyDataUpdate_t_k_iCallback as u32, &**cb),
+            Callback::LobbyInvite(cb) => view(sys::LobbyInvite_t_k_iCallback as u32, &**cb),
+            Callback::LobbyGameCreated(cb) => {
+                view(sys::LobbyGameCreated_t_k_iCallback as u32, &**cb)
+            }
+            Callback::CallCompleted(cb) => {
+                view(sys::SteamAPICallCompleted_t_k_iCallback as u32, &**cb)
+            }
+        }
+    }
 }

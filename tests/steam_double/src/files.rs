@@ -11,10 +11,14 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::Double;
-use crate::friends::Friends;
+use crate::lobby_files::decode_note;
 use crate::settings::{Settings, c_string};
-use crate::table::{Callback, Packet, Table};
+use crate::table::{Callback, Packet};
 
+/// The inbox file extensions of packets (and close notices) and of lobby
+/// notes.
+const PACKET: &str = "pkt";
+const NOTE: &str = "note";
 /// The channel field of a close notice (with an empty payload).
 const CLOSE_CHANNEL: i32 = -1;
 /// Sender SteamID64 (8 bytes) and channel (4 bytes) before the payload.
@@ -108,6 +112,16 @@ impl Double {
 
     /// Writes one message into `remote`'s inbox under our next number.
     pub(crate) fn write_message(&mut self, remote: u64, bytes: &[u8]) -> bool {
+        self.write_inbox(remote, bytes, PACKET)
+    }
+
+    /// Writes one lobby note (lobby_files.rs) into `remote`'s inbox, in
+    /// the same numbering as our packets.
+    pub(crate) fn write_note(&mut self, remote: u64, bytes: &[u8]) -> bool {
+        self.write_inbox(remote, bytes, NOTE)
+    }
+
+    fn write_inbox(&mut self, remote: u64, bytes: &[u8], extension: &str) -> bool {
         let inbox = Self::inbox(&self.dir, remote);
         if fs::create_dir_all(&inbox).is_err() {
             return false;
@@ -117,7 +131,7 @@ impl Double {
         *seq += 1;
         let tmp = inbox.join(format!("{name}.tmp"));
         fs::write(&tmp, bytes).is_ok()
-            && fs::rename(&tmp, inbox.join(format!("{name}.pkt"))).is_ok()
+            && fs::rename(&tmp, inbox.join(format!("{name}.{extension}"))).is_ok()
     }
 
     /// Closes the session with `remote` and, if there was one, tells it.
@@ -129,15 +143,15 @@ impl Double {
         true
     }
 
-    /// Moves messages from the inbox directory into the table, in each
-    /// sender's order.
+    /// Moves messages from the inbox directory into the table (packets) and
+    /// the callback queue (lobby notes), in each sender's order.
     pub(crate) fn receive(&mut self) {
         let Ok(entries) = fs::read_dir(Self::inbox(&self.dir, self.me)) else {
             return;
         };
         let mut names: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "pkt"))
+            .filter(|p| p.extension().is_some_and(|x| x == PACKET || x == NOTE))
             .collect();
         // Names are <sender>-<zero-padded seq>: sorting keeps each sender's order.
         names.sort();
@@ -161,6 +175,12 @@ impl Double {
             *expected += 1;
             let Ok(bytes) = fs::read(&path) else { continue };
             let _ = fs::remove_file(&path);
+            if path.extension().is_some_and(|x| x == NOTE) {
+                if let Some(note) = decode_note(&bytes) {
+                    self.on_note(note);
+                }
+                continue;
+            }
             match decode(&bytes) {
                 Some(Message::Packet(packet)) => self.table.on_packet(now, packet),
                 Some(Message::Close { from }) => self.table.on_close_notice(from),
@@ -269,22 +289,15 @@ pub(crate) fn read_config() -> Result<Double, (i32, String)> {
     // Last, so only a successful init marks us up.
     fs::write(Double::up_file(&dir, me), "")
         .map_err(|e| (1, format!("cannot write the up marker: {e}")))?;
-    Ok(Double {
-        me,
-        dir,
-        next_seq,
-        expected_seq,
-        table: Table::default(),
-        current: None,
-        settings,
-        friends: Friends::default(),
-    })
+    Ok(Double::new(me, dir, next_seq, expected_seq, settings))
 }
 
 impl Double {
-    /// `SteamAPI_Shutdown`: saves our message numbers in `.seq`, for the
-    /// next init, and removes our `.up` marker.
-    pub(crate) fn shut_down(self) {
+    /// `SteamAPI_Shutdown`: leaves our lobbies (Steam does when a client
+    /// goes), saves our message numbers in `.seq` (after the leave notes
+    /// took theirs), for the next init, and removes our `.up` marker.
+    pub(crate) fn shut_down(mut self) {
+        self.leave_all_lobbies();
         let mut saved = String::new();
         for (peer, seq) in &self.next_seq {
             saved += &format!("to {peer} {seq}\n");

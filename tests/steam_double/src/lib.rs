@@ -1,7 +1,8 @@
 //! A test double of Valve's `libsteam_api.so`: exports, under Valve's names
 //! and C ABI, every `SteamAPI_*` symbol the extension imports, and behaves
-//! like Steam's deprecated `ISteamNetworking` P2P interface between processes
-//! that share one directory. The profile parts of `ISteamUser`,
+//! like Steam's deprecated `ISteamNetworking` P2P interface and
+//! `ISteamMatchmaking`'s lobbies between processes that share one
+//! directory. The profile parts of `ISteamUser`,
 //! `ISteamFriends`, `ISteamApps` and `ISteamUtils` answer from the
 //! configuration below. Test fixture only: never shipped.
 //!
@@ -38,6 +39,16 @@
 //!   peer with a counter of that peer's (a receiver takes them in that
 //!   order and waits for a gap to fill), so a notice stays in order with
 //!   earlier packets.
+//! - `<id>/<sender>-<seq>.note`: a lobby note (lobby_files.rs) in `<id>`'s
+//!   inbox, numbered with the sender's packets to `<id>`: one
+//!   `LobbyChatUpdate_t`, `LobbyDataUpdate_t`, `LobbyChatMsg_t`,
+//!   `LobbyInvite_t` or `LobbyGameCreated_t` for `<id>`. Notes about a
+//!   lobby `<id>` has left by the time it reads them are dropped.
+//! - `lobbies/<lobby>.lobby`: one lobby (members in join order, owner, type,
+//!   joinable, limit, data, member data, game server), rewritten (to a
+//!   temporary name, then renamed) by whichever process changes it, under
+//!   `lobbies/lock` (an exclusive `flock`); removed when its last member
+//!   leaves. `lobbies/next` holds the next lobby account number.
 //! - `<id>.up`: `<id>` has initialized the double and not shut down yet
 //!   (written by a successful `SteamAPI_InitFlat`, removed by
 //!   `SteamAPI_Shutdown`). The inbox is no such sign: senders create it.
@@ -91,14 +102,47 @@
 //! packet from the peer still waiting, and tells the peer with a close
 //! notice; the peer then drops its session with us quietly (its held packets
 //! go, its readable ones stay), so our next packet is a new request there.
+//!
+//! Lobbies (lobby.rs has the rules) are shared by every process of the
+//! directory. `CreateLobby(type, 1..=250)` answers with the call result
+//! `LobbyCreated_t` (`k_EResultOK` and a lobby SteamID: universe 1, type
+//! Chat, Steam's lobby instance flags; `k_EResultFail` and 0 for a bad
+//! argument), then `LobbyEnter_t` for the creator, its owner. `JoinLobby`
+//! answers `LobbyEnter_t` (call result and callback) with
+//! `k_EChatRoomEnterResponseSuccess`, `DoesntExist`, `NotAllowed` (not
+//! joinable) or `Full`; the other members get `LobbyChatUpdate_t` ENTERED.
+//! Leaving (and `SteamAPI_Shutdown`, which leaves every lobby) tells the
+//! others LEFT; an owner's place passes to the earliest-joined member left,
+//! and the members get `LobbyDataUpdate_t(lobby, lobby)`; the last one out
+//! ends the lobby. Only the owner sets lobby data, joinable, type, member
+//! limit, owner (members get `LobbyDataUpdate_t(lobby, lobby)`) and game
+//! server (members get `LobbyGameCreated_t`); data changes reach every
+//! member, the setter too, as `LobbyDataUpdate_t` (`member` = the lobby, or
+//! the member whose own data changed). Chat (1..=4096 bytes) reaches every
+//! member, the sender too, as `LobbyChatMsg_t`, read with
+//! `GetLobbyChatEntry` (`k_EChatEntryTypeChatMsg`). An invite reaches the
+//! invitee's process as `LobbyInvite_t` (game id = app id).
+//! `RequestLobbyList` answers the call result `LobbyMatchList_t` with the
+//! joinable public and invisible lobbies of our app id that pass every
+//! filter added since the last request (distance filters pass all),
+//! closest to near values first, then fullest, at most the result count
+//! (default 50). Members read a lobby as it is now; others read it as
+//! their last list or `RequestLobbyData` (`LobbyDataUpdate_t`, success
+//! false for no such lobby) saw it; member lists, owners and member data
+//! are for members only.
 
 #![allow(non_snake_case)]
 
 mod apps;
 mod callbacks;
+mod calls;
 mod files;
 mod friends;
 mod lifecycle;
+mod lobbies;
+mod lobby;
+mod lobby_files;
+mod matchmaking;
 mod networking;
 mod settings;
 mod table;
@@ -111,7 +155,9 @@ use std::sync::Mutex;
 
 use steamworks_sys as sys;
 
+use calls::Calls;
 use friends::Friends;
+use lobbies::Lobbies;
 use settings::Settings;
 use table::{Callback, Table};
 
@@ -132,6 +178,33 @@ struct Double {
     settings: Settings,
     /// Persona requests delivered, avatar handles, the last friend name.
     friends: Friends,
+    /// API calls answered and not fetched yet.
+    calls: Calls,
+    /// What this process keeps about lobbies between calls.
+    lobbies: Lobbies,
+}
+
+impl Double {
+    fn new(
+        me: u64,
+        dir: PathBuf,
+        next_seq: HashMap<u64, u64>,
+        expected_seq: HashMap<u64, u64>,
+        settings: Settings,
+    ) -> Self {
+        Self {
+            me,
+            dir,
+            next_seq,
+            expected_seq,
+            table: Table::default(),
+            current: None,
+            settings,
+            friends: Friends::default(),
+            calls: Calls::default(),
+            lobbies: Lobbies::default(),
+        }
+    }
 }
 
 static STATE: Mutex<Option<Double>> = Mutex::new(None);
@@ -158,6 +231,7 @@ mod tests {
     use crate::files::{Message, decode, encode_close, encode_packet};
     use crate::friends::*;
     use crate::lifecycle::*;
+    use crate::matchmaking::*;
     use crate::networking::*;
     use crate::user::*;
     use crate::utils::*;
@@ -212,6 +286,7 @@ mod tests {
         assert_eq!(unsafe { SteamAPI_InitFlat(std::ptr::null_mut()) }, 0);
         assert!(dir.join(format!("{A}.up")).exists(), "init marks us up");
         profile_while_up(&dir);
+        let lobby = lobby_through_exports();
 
         // B sends before we accept: a pending request.
         fs::write(pkt(A, B, 0), encode_packet(B, 0, b"x")).unwrap();
@@ -314,6 +389,14 @@ mod tests {
             "{calls}"
         );
         profile_after_shutdown(&dir);
+        assert!(
+            !dir.join("lobbies").join(format!("{lobby}.lobby")).exists(),
+            "shutdown left the lobby, its last member gone"
+        );
+        assert_eq!(
+            SteamAPI_ISteamMatchmaking_CreateLobby(std::ptr::null_mut(), 2, 4),
+            0
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 
@@ -459,6 +542,7 @@ mod tests {
         assert!(SteamAPI_SteamApps_v009().is_null());
         assert!(SteamAPI_SteamUtils_v010().is_null());
         assert!(SteamAPI_SteamUser_v023().is_null());
+        assert!(SteamAPI_SteamMatchmaking_v009().is_null());
         assert!(
             dir.join(format!("{A}.name")).exists(),
             "names are remembered"
@@ -516,6 +600,139 @@ mod tests {
             !calls.contains("ActivateGameOverlay friends"),
             "not logged after shutdown"
         );
+    }
+
+    /// A lobby through the exports: the call result and the callbacks
+    /// come out of the manual dispatch as the crate reads them.
+    fn lobby_through_exports() -> u64 {
+        let mm = std::ptr::null_mut();
+        assert!(!SteamAPI_SteamMatchmaking_v009().is_null());
+        let call = SteamAPI_ISteamMatchmaking_CreateLobby(mm, 2, 4);
+        assert_ne!(call, 0);
+        SteamAPI_ManualDispatch_RunFrame(1);
+        // SAFETY: a zeroed CallbackMsg_t is a valid out buffer.
+        let mut msg: sys::CallbackMsg_t = unsafe { std::mem::zeroed() };
+        assert!(unsafe { SteamAPI_ManualDispatch_GetNextCallback(1, &mut msg) });
+        assert_eq!(
+            msg.m_iCallback,
+            sys::SteamAPICallCompleted_t_k_iCallback as c_int
+        );
+        // SAFETY: the payload of a SteamAPICallCompleted_t callback.
+        let done = unsafe {
+            msg.m_pubParam
+                .cast::<sys::SteamAPICallCompleted_t>()
+                .read_unaligned()
+        };
+        assert_eq!({ done.m_hAsyncCall }, call);
+        assert_eq!(
+            { done.m_cubParam } as usize,
+            size_of::<sys::LobbyCreated_t>()
+        );
+        let mut created = sys::LobbyCreated_t {
+            m_eResult: sys::EResult::k_EResultFail,
+            m_ulSteamIDLobby: 0,
+        };
+        let mut failed = true;
+        // SAFETY: `created` is the struct the call result names.
+        assert!(unsafe {
+            SteamAPI_ManualDispatch_GetAPICallResult(
+                1,
+                call,
+                (&raw mut created).cast(),
+                done.m_cubParam as c_int,
+                done.m_iCallback,
+                &mut failed,
+            )
+        });
+        SteamAPI_ManualDispatch_FreeLastCallback(1);
+        assert!(!failed);
+        assert_eq!(created.m_eResult, sys::EResult::k_EResultOK);
+        let lobby = created.m_ulSteamIDLobby;
+        assert_eq!(
+            next_callback_id(),
+            Some(sys::LobbyEnter_t_k_iCallback as c_int)
+        );
+        assert_eq!(SteamAPI_ISteamMatchmaking_GetLobbyOwner(mm, lobby), A);
+        assert_eq!(SteamAPI_ISteamMatchmaking_GetNumLobbyMembers(mm, lobby), 1);
+        assert_eq!(
+            SteamAPI_ISteamMatchmaking_GetLobbyMemberByIndex(mm, lobby, 0),
+            A
+        );
+        assert_eq!(
+            SteamAPI_ISteamMatchmaking_GetLobbyMemberByIndex(mm, lobby, 1),
+            0
+        );
+        assert_eq!(
+            SteamAPI_ISteamMatchmaking_GetLobbyMemberByIndex(mm, lobby, -1),
+            0
+        );
+        // SAFETY (the calls below): NUL-terminated literals, and buffers
+        // of the sizes passed.
+        assert!(unsafe {
+            SteamAPI_ISteamMatchmaking_SetLobbyData(mm, lobby, c"mode".as_ptr(), c"ctf".as_ptr())
+        });
+        assert_eq!(
+            text(unsafe { SteamAPI_ISteamMatchmaking_GetLobbyData(mm, lobby, c"mode".as_ptr()) }),
+            "ctf"
+        );
+        let (mut key, mut value) = ([0x55 as c_char; 3], [0x55 as c_char; 16]);
+        assert!(unsafe {
+            SteamAPI_ISteamMatchmaking_GetLobbyDataByIndex(
+                mm,
+                lobby,
+                0,
+                key.as_mut_ptr(),
+                3,
+                value.as_mut_ptr(),
+                16,
+            )
+        });
+        assert_eq!(
+            (text(key.as_ptr()), text(value.as_ptr())),
+            ("mo".into(), "ctf".into())
+        );
+        let body = b"hi there";
+        assert!(unsafe {
+            SteamAPI_ISteamMatchmaking_SendLobbyChatMsg(mm, lobby, body.as_ptr().cast(), 8)
+        });
+        SteamAPI_ManualDispatch_RunFrame(1);
+        assert_eq!(
+            next_callback_id(),
+            Some(sys::LobbyDataUpdate_t_k_iCallback as c_int)
+        );
+        assert!(unsafe { SteamAPI_ManualDispatch_GetNextCallback(1, &mut msg) });
+        assert_eq!(msg.m_iCallback, sys::LobbyChatMsg_t_k_iCallback as c_int);
+        // SAFETY: the payload of a LobbyChatMsg_t callback.
+        let chat = unsafe {
+            msg.m_pubParam
+                .cast::<sys::LobbyChatMsg_t>()
+                .read_unaligned()
+        };
+        let mut user = steam_id(0);
+        let mut buf = [0u8; 64];
+        let mut kind: c_int = 0;
+        // SAFETY: valid out buffers of the sizes given.
+        let n = unsafe {
+            SteamAPI_ISteamMatchmaking_GetLobbyChatEntry(
+                mm,
+                lobby,
+                chat.m_iChatID as c_int,
+                &mut user,
+                buf.as_mut_ptr().cast(),
+                4,
+                &mut kind,
+            )
+        };
+        SteamAPI_ManualDispatch_FreeLastCallback(1);
+        // SAFETY: the double only writes the 64-bit view.
+        let user = unsafe { user.m_steamid.m_unAll64Bits };
+        assert_eq!(
+            (n, &buf[..4], user, kind),
+            (4, &b"hi t"[..], A, 1),
+            "cut to the buffer"
+        );
+        assert_eq!(next_callback_id(), None);
+        lobby
     }
 
     fn next_callback_id() -> Option<c_int> {
