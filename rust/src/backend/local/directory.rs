@@ -84,6 +84,12 @@ impl Directory {
         }
     }
 
+    /// Whether instances register in a folder (then [`Directory::addr`]
+    /// knows which slots run), rather than using fixed ports.
+    pub fn is_registry(&self) -> bool {
+        self.dir.is_some()
+    }
+
     /// Says where peers are found, for messages.
     pub fn describe(&self) -> String {
         match &self.dir {
