@@ -106,6 +106,23 @@ impl Directory {
         }
     }
 
+    /// Whether `slot` is reached at `src`: the cached port first, then (for
+    /// an instance that started or restarted since it was read) the port
+    /// file again.
+    pub fn is_at(&self, slot: u16, src: SocketAddr) -> bool {
+        if self.addr(slot) == Some(src) {
+            return true;
+        }
+        if self.dir.is_none() {
+            return false;
+        }
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&slot);
+        self.addr(slot) == Some(src)
+    }
+
     /// [`Directory::addr`] at time `now`, which decides whether the cached
     /// port is read again.
     fn addr_at(&self, slot: u16, now: Instant) -> Option<SocketAddr> {

@@ -658,8 +658,9 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
         | Datagram::Close(sender)
         | Datagram::Lobby(sender, _)) = datagram;
         // Each instance sends from its own port, so the address proves the id.
-        let expected = LocalConfig::slot_of(sender).and_then(|slot| shared.directory.addr(slot));
-        if expected != Some(src) {
+        let from_sender =
+            LocalConfig::slot_of(sender).is_some_and(|slot| shared.directory.is_at(slot, src));
+        if !from_sender {
             let err = WireError::WrongSender {
                 claimed: sender.raw(),
                 expected: 0,
