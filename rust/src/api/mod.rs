@@ -8,6 +8,7 @@
 
 mod apps;
 mod friends;
+mod matchmaking;
 mod networking;
 mod user;
 mod utils;
@@ -37,6 +38,8 @@ pub struct Client {
     starter: Starter,
     /// What the last init answered, for `get_steam_init_result`.
     last_init: Option<(InitStatus, String)>,
+    /// Lobby list filters added since the last `requestLobbyList`.
+    lobby_filters: Vec<crate::p2p::lobby::ListFilter>,
 }
 
 impl Default for Client {
@@ -55,6 +58,7 @@ impl Client {
             backend: None,
             starter,
             last_init: None,
+            lobby_filters: Vec::new(),
         }
     }
 
@@ -116,6 +120,7 @@ impl Client {
     /// Stops the backend; networking calls fail until the next init.
     pub fn shutdown(&mut self) {
         self.backend = None;
+        self.lobby_filters.clear();
     }
 
     /// Whether a backend is running.

@@ -234,5 +234,17 @@ impl Matchmaking for Loopback {
     fn set_lobby_owner(&mut self, _lobby: u64, _new_owner: SteamId) -> bool {
         false
     }
-    fn request_lobby_list(&mut self, _filters: Vec<ListFilter>) {}
+    fn request_lobby_list(&mut self, filters: Vec<ListFilter>) {
+        LIST_REQUESTS.with(|r| r.borrow_mut().push(filters));
+    }
+}
+
+thread_local! {
+    /// The filters of each list request the fake got on this (test) thread.
+    static LIST_REQUESTS: std::cell::RefCell<Vec<Vec<ListFilter>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The filters of the list requests made on this thread so far (taken).
+pub fn last_list_requests() -> Vec<Vec<ListFilter>> {
+    LIST_REQUESTS.with(|r| std::mem::take(&mut *r.borrow_mut()))
 }

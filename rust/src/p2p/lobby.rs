@@ -343,7 +343,10 @@ mod tests {
             value: "ctf".into(),
             comparison: Comparison::Equal,
         };
-        assert_eq!(select(lobbies.clone(), &[ctf.clone()]), vec![2, 4, 1]);
+        assert_eq!(
+            select(lobbies.clone(), std::slice::from_ref(&ctf)),
+            vec![2, 4, 1]
+        );
         let level = ListFilter::Numerical {
             key: "level".into(),
             value: 4,

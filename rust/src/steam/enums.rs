@@ -184,6 +184,375 @@ class_enums! { Steam;
         /// Overlay web page mode: modal, closed with the page.
         OVERLAY_TO_WEB_PAGE_MODE_MODAL = 1,
     }
+    /// Who can find and join a lobby ([method createLobby], [method setLobbyType]).
+    enum LobbyType {
+        /// Lobby type: joinable by invitation or id only, never listed.
+        LOBBY_TYPE_PRIVATE = 0,
+        /// Lobby type: for friends and invitees, not in lobby lists.
+        LOBBY_TYPE_FRIENDS_ONLY = 1,
+        /// Lobby type: listed and joinable by anyone.
+        LOBBY_TYPE_PUBLIC = 2,
+        /// Lobby type: listed, but not shown to friends.
+        LOBBY_TYPE_INVISIBLE = 3,
+        /// Lobby type: private, and the user's only one of its kind.
+        LOBBY_TYPE_PRIVATE_UNIQUE = 4,
+    }
+    /// How a list filter compares a lobby's value with the filter's.
+    enum LobbyComparison {
+        /// Comparison: the lobby's value is at most the filter's.
+        LOBBY_COMPARISON_EQUAL_TO_OR_LESS_THAN = -2,
+        /// Comparison: the lobby's value is less than the filter's.
+        LOBBY_COMPARISON_LESS_THAN = -1,
+        /// Comparison: the values are equal.
+        LOBBY_COMPARISON_EQUAL = 0,
+        /// Comparison: the lobby's value is greater than the filter's.
+        LOBBY_COMPARISON_GREATER_THAN = 1,
+        /// Comparison: the lobby's value is at least the filter's (GodotSteam's spelling, without "OR").
+        LOBBY_COMPARISON_EQUAL_TO_GREATER_THAN = 2,
+        /// Comparison: the values differ.
+        LOBBY_COMPARISON_NOT_EQUAL = 3,
+    }
+    /// How far away listed lobbies may be ([method addRequestLobbyListDistanceFilter]).
+    enum LobbyDistanceFilter {
+        /// Distance: the same region only.
+        LOBBY_DISTANCE_FILTER_CLOSE = 0,
+        /// Distance: the same or nearby regions (Steam's default).
+        LOBBY_DISTANCE_FILTER_DEFAULT = 1,
+        /// Distance: about half the world.
+        LOBBY_DISTANCE_FILTER_FAR = 2,
+        /// Distance: anywhere.
+        LOBBY_DISTANCE_FILTER_WORLDWIDE = 3,
+    }
+    /// What happened to a lobby member ([signal lobby_chat_update]'s `chat_state`).
+    bitfield ChatMemberStateChange {
+        /// Member change: entered the lobby.
+        CHAT_MEMBER_STATE_CHANGE_ENTERED = 1,
+        /// Member change: left the lobby.
+        CHAT_MEMBER_STATE_CHANGE_LEFT = 2,
+        /// Member change: lost the connection (the local backend: stopped answering within the timeout).
+        CHAT_MEMBER_STATE_CHANGE_DISCONNECTED = 4,
+        /// Member change: was kicked.
+        CHAT_MEMBER_STATE_CHANGE_KICKED = 8,
+        /// Member change: was kicked and banned.
+        CHAT_MEMBER_STATE_CHANGE_BANNED = 16,
+    }
+    /// The answer to entering a lobby ([signal lobby_joined]'s `response`).
+    enum ChatRoomEnterResponse {
+        /// Enter response: the user is now a member.
+        CHAT_ROOM_ENTER_RESPONSE_SUCCESS = 1,
+        /// Enter response: there is no such lobby (any more).
+        CHAT_ROOM_ENTER_RESPONSE_DOESNT_EXIST = 2,
+        /// Enter response: the lobby is not joinable, or not for this user.
+        CHAT_ROOM_ENTER_RESPONSE_NOT_ALLOWED = 3,
+        /// Enter response: the lobby is full.
+        CHAT_ROOM_ENTER_RESPONSE_FULL = 4,
+        /// Enter response: something unexpected went wrong.
+        CHAT_ROOM_ENTER_RESPONSE_ERROR = 5,
+        /// Enter response: the user is banned from this lobby.
+        CHAT_ROOM_ENTER_RESPONSE_BANNED = 6,
+        /// Enter response: a limited user account cannot join.
+        CHAT_ROOM_ENTER_RESPONSE_LIMITED = 7,
+        /// Enter response: the clan's chat is disabled.
+        CHAT_ROOM_ENTER_RESPONSE_CLAN_DISABLED = 8,
+        /// Enter response: a community ban stops the user.
+        CHAT_ROOM_ENTER_RESPONSE_COMMUNITY_BAN = 9,
+        /// Enter response: a member has blocked the user.
+        CHAT_ROOM_ENTER_RESPONSE_MEMBER_BLOCKED_YOU = 10,
+        /// Enter response: the user has blocked a member.
+        CHAT_ROOM_ENTER_RESPONSE_YOU_BLOCKED_MEMBER = 11,
+        /// Enter response: too many joins in a short time.
+        CHAT_ROOM_ENTER_RESPONSE_RATE_LIMIT_EXCEEDED = 15,
+    }
+    /// What a lobby chat entry is ([signal lobby_message]'s `chat_type`).
+    enum ChatEntryType {
+        /// Chat entry: invalid.
+        CHAT_ENTRY_TYPE_INVALID = 0,
+        /// Chat entry: a normal message.
+        CHAT_ENTRY_TYPE_CHAT_MSG = 1,
+        /// Chat entry: the user is typing.
+        CHAT_ENTRY_TYPE_TYPING = 2,
+        /// Chat entry: an invitation to a game.
+        CHAT_ENTRY_TYPE_INVITE_GAME = 3,
+        /// Chat entry: an emote.
+        CHAT_ENTRY_TYPE_EMOTE = 4,
+        /// Chat entry: the user left the conversation.
+        CHAT_ENTRY_TYPE_LEFT_CONVERSATION = 6,
+        /// Chat entry: the user entered.
+        CHAT_ENTRY_TYPE_ENTERED = 7,
+        /// Chat entry: the user was kicked.
+        CHAT_ENTRY_TYPE_WAS_KICKED = 8,
+        /// Chat entry: the user was banned.
+        CHAT_ENTRY_TYPE_WAS_BANNED = 9,
+        /// Chat entry: the user disconnected.
+        CHAT_ENTRY_TYPE_DISCONNECTED = 10,
+        /// Chat entry: a message from the chat's history.
+        CHAT_ENTRY_TYPE_HISTORICAL_CHAT = 11,
+        /// Chat entry: a link was removed.
+        CHAT_ENTRY_TYPE_LINK_BLOCKED = 14,
+    }
+    /// Steam's EResult: how a request ended ([signal lobby_created]'s `connect`).
+    enum Result {
+        /// Result: none.
+        RESULT_NONE = 0,
+        /// Result: ok.
+        RESULT_OK = 1,
+        /// Result: fail.
+        RESULT_FAIL = 2,
+        /// Result: no connection.
+        RESULT_NO_CONNECTION = 3,
+        /// Result: invalid password.
+        RESULT_INVALID_PASSWORD = 5,
+        /// Result: logged in elsewhere.
+        RESULT_LOGGED_IN_ELSEWHERE = 6,
+        /// Result: invalid protocol ver.
+        RESULT_INVALID_PROTOCOL_VER = 7,
+        /// Result: invalid param.
+        RESULT_INVALID_PARAM = 8,
+        /// Result: file not found.
+        RESULT_FILE_NOT_FOUND = 9,
+        /// Result: busy.
+        RESULT_BUSY = 10,
+        /// Result: invalid state.
+        RESULT_INVALID_STATE = 11,
+        /// Result: invalid name.
+        RESULT_INVALID_NAME = 12,
+        /// Result: invalid email.
+        RESULT_INVALID_EMAIL = 13,
+        /// Result: duplicate name.
+        RESULT_DUPLICATE_NAME = 14,
+        /// Result: access denied.
+        RESULT_ACCESS_DENIED = 15,
+        /// Result: timeout.
+        RESULT_TIMEOUT = 16,
+        /// Result: banned.
+        RESULT_BANNED = 17,
+        /// Result: account not found.
+        RESULT_ACCOUNT_NOT_FOUND = 18,
+        /// Result: invalid steam id.
+        RESULT_INVALID_STEAM_ID = 19,
+        /// Result: service unavailable.
+        RESULT_SERVICE_UNAVAILABLE = 20,
+        /// Result: not logged on.
+        RESULT_NOT_LOGGED_ON = 21,
+        /// Result: pending.
+        RESULT_PENDING = 22,
+        /// Result: encryption failure.
+        RESULT_ENCRYPTION_FAILURE = 23,
+        /// Result: insufficient privilege.
+        RESULT_INSUFFICIENT_PRIVILEGE = 24,
+        /// Result: limit exceeded.
+        RESULT_LIMIT_EXCEEDED = 25,
+        /// Result: revoked.
+        RESULT_REVOKED = 26,
+        /// Result: expired.
+        RESULT_EXPIRED = 27,
+        /// Result: already redeemed.
+        RESULT_ALREADY_REDEEMED = 28,
+        /// Result: duplicate request.
+        RESULT_DUPLICATE_REQUEST = 29,
+        /// Result: already owned.
+        RESULT_ALREADY_OWNED = 30,
+        /// Result: ip not found.
+        RESULT_IP_NOT_FOUND = 31,
+        /// Result: persist failed.
+        RESULT_PERSIST_FAILED = 32,
+        /// Result: locking failed.
+        RESULT_LOCKING_FAILED = 33,
+        /// Result: logon session replaced.
+        RESULT_LOGON_SESSION_REPLACED = 34,
+        /// Result: connect failed.
+        RESULT_CONNECT_FAILED = 35,
+        /// Result: handshake failed.
+        RESULT_HANDSHAKE_FAILED = 36,
+        /// Result: io failure.
+        RESULT_IO_FAILURE = 37,
+        /// Result: remote disconnect.
+        RESULT_REMOTE_DISCONNECT = 38,
+        /// Result: shopping cart not found.
+        RESULT_SHOPPING_CART_NOT_FOUND = 39,
+        /// Result: blocked.
+        RESULT_BLOCKED = 40,
+        /// Result: ignored.
+        RESULT_IGNORED = 41,
+        /// Result: no match.
+        RESULT_NO_MATCH = 42,
+        /// Result: account disabled.
+        RESULT_ACCOUNT_DISABLED = 43,
+        /// Result: service read only.
+        RESULT_SERVICE_READ_ONLY = 44,
+        /// Result: account not featured.
+        RESULT_ACCOUNT_NOT_FEATURED = 45,
+        /// Result: administrator ok.
+        RESULT_ADMINISTRATOR_OK = 46,
+        /// Result: content version.
+        RESULT_CONTENT_VERSION = 47,
+        /// Result: try another cm.
+        RESULT_TRY_ANOTHER_CM = 48,
+        /// Result: password required to kick session.
+        RESULT_PASSWORD_REQUIRED_TO_KICK_SESSION = 49,
+        /// Result: already logged in elsewhere.
+        RESULT_ALREADY_LOGGED_IN_ELSEWHERE = 50,
+        /// Result: suspended.
+        RESULT_SUSPENDED = 51,
+        /// Result: cancelled.
+        RESULT_CANCELLED = 52,
+        /// Result: data corruption.
+        RESULT_DATA_CORRUPTION = 53,
+        /// Result: disk full.
+        RESULT_DISK_FULL = 54,
+        /// Result: remote call failed.
+        RESULT_REMOTE_CALL_FAILED = 55,
+        /// Result: password unset.
+        RESULT_PASSWORD_UNSET = 56,
+        /// Result: external account unlinked.
+        RESULT_EXTERNAL_ACCOUNT_UNLINKED = 57,
+        /// Result: psn ticket invalid.
+        RESULT_PSN_TICKET_INVALID = 58,
+        /// Result: external account already linked.
+        RESULT_EXTERNAL_ACCOUNT_ALREADY_LINKED = 59,
+        /// Result: remote file conflict.
+        RESULT_REMOTE_FILE_CONFLICT = 60,
+        /// Result: illegal password.
+        RESULT_ILLEGAL_PASSWORD = 61,
+        /// Result: same as previous value.
+        RESULT_SAME_AS_PREVIOUS_VALUE = 62,
+        /// Result: account logon denied.
+        RESULT_ACCOUNT_LOGON_DENIED = 63,
+        /// Result: cannot use old password.
+        RESULT_CANNOT_USE_OLD_PASSWORD = 64,
+        /// Result: invalid login auth code.
+        RESULT_INVALID_LOGIN_AUTH_CODE = 65,
+        /// Result: account logon denied no mail.
+        RESULT_ACCOUNT_LOGON_DENIED_NO_MAIL = 66,
+        /// Result: hardware not capable of ipt.
+        RESULT_HARDWARE_NOT_CAPABLE_OF_IPT = 67,
+        /// Result: ipt init error.
+        RESULT_IPT_INIT_ERROR = 68,
+        /// Result: parental control restricted.
+        RESULT_PARENTAL_CONTROL_RESTRICTED = 69,
+        /// Result: facebook query error.
+        RESULT_FACEBOOK_QUERY_ERROR = 70,
+        /// Result: expired login auth code.
+        RESULT_EXPIRED_LOGIN_AUTH_CODE = 71,
+        /// Result: ip login restriction failed.
+        RESULT_IP_LOGIN_RESTRICTION_FAILED = 72,
+        /// Result: account locked down.
+        RESULT_ACCOUNT_LOCKED_DOWN = 73,
+        /// Result: account logon denied verified email required.
+        RESULT_ACCOUNT_LOGON_DENIED_VERIFIED_EMAIL_REQUIRED = 74,
+        /// Result: no matching url.
+        RESULT_NO_MATCHING_URL = 75,
+        /// Result: bad response.
+        RESULT_BAD_RESPONSE = 76,
+        /// Result: require password re entry.
+        RESULT_REQUIRE_PASSWORD_RE_ENTRY = 77,
+        /// Result: value out of range.
+        RESULT_VALUE_OUT_OF_RANGE = 78,
+        /// Result: unexpected error.
+        RESULT_UNEXPECTED_ERROR = 79,
+        /// Result: disabled.
+        RESULT_DISABLED = 80,
+        /// Result: invalid ceg submission.
+        RESULT_INVALID_CEG_SUBMISSION = 81,
+        /// Result: restricted device.
+        RESULT_RESTRICTED_DEVICE = 82,
+        /// Result: region locked.
+        RESULT_REGION_LOCKED = 83,
+        /// Result: rate limit exceeded.
+        RESULT_RATE_LIMIT_EXCEEDED = 84,
+        /// Result: account login denied need two factor.
+        RESULT_ACCOUNT_LOGIN_DENIED_NEED_TWO_FACTOR = 85,
+        /// Result: item deleted.
+        RESULT_ITEM_DELETED = 86,
+        /// Result: account login denied throttle.
+        RESULT_ACCOUNT_LOGIN_DENIED_THROTTLE = 87,
+        /// Result: two factor code mismatch.
+        RESULT_TWO_FACTOR_CODE_MISMATCH = 88,
+        /// Result: two factor activation code mismatch.
+        RESULT_TWO_FACTOR_ACTIVATION_CODE_MISMATCH = 89,
+        /// Result: account associated to multiple partners.
+        RESULT_ACCOUNT_ASSOCIATED_TO_MULTIPLE_PARTNERS = 90,
+        /// Result: not modified.
+        RESULT_NOT_MODIFIED = 91,
+        /// Result: no mobile device.
+        RESULT_NO_MOBILE_DEVICE = 92,
+        /// Result: time not synced.
+        RESULT_TIME_NOT_SYNCED = 93,
+        /// Result: sms code failed.
+        RESULT_SMS_CODE_FAILED = 94,
+        /// Result: account limit exceeded.
+        RESULT_ACCOUNT_LIMIT_EXCEEDED = 95,
+        /// Result: account activity limit exceeded.
+        RESULT_ACCOUNT_ACTIVITY_LIMIT_EXCEEDED = 96,
+        /// Result: phone activity limit exceeded.
+        RESULT_PHONE_ACTIVITY_LIMIT_EXCEEDED = 97,
+        /// Result: refund to wallet.
+        RESULT_REFUND_TO_WALLET = 98,
+        /// Result: email send failure.
+        RESULT_EMAIL_SEND_FAILURE = 99,
+        /// Result: not settled.
+        RESULT_NOT_SETTLED = 100,
+        /// Result: need captcha.
+        RESULT_NEED_CAPTCHA = 101,
+        /// Result: gslt denied.
+        RESULT_GSLT_DENIED = 102,
+        /// Result: gs owner denied.
+        RESULT_GS_OWNER_DENIED = 103,
+        /// Result: invalid item type.
+        RESULT_INVALID_ITEM_TYPE = 104,
+        /// Result: ip banned.
+        RESULT_IP_BANNED = 105,
+        /// Result: gslt expired.
+        RESULT_GSLT_EXPIRED = 106,
+        /// Result: insufficient funds.
+        RESULT_INSUFFICIENT_FUNDS = 107,
+        /// Result: too many pending.
+        RESULT_TOO_MANY_PENDING = 108,
+        /// Result: no site licenses found.
+        RESULT_NO_SITE_LICENSES_FOUND = 109,
+        /// Result: wg network send exceeded.
+        RESULT_WG_NETWORK_SEND_EXCEEDED = 110,
+        /// Result: account not friends.
+        RESULT_ACCOUNT_NOT_FRIENDS = 111,
+        /// Result: limited user account.
+        RESULT_LIMITED_USER_ACCOUNT = 112,
+        /// Result: cant remove item.
+        RESULT_CANT_REMOVE_ITEM = 113,
+        /// Result: account deleted.
+        RESULT_ACCOUNT_DELETED = 114,
+        /// Result: existing user cancelled license.
+        RESULT_EXISTING_USER_CANCELLED_LICENSE = 115,
+        /// Result: community cooldown.
+        RESULT_COMMUNITY_COOLDOWN = 116,
+        /// Result: no launcher specified.
+        RESULT_NO_LAUNCHER_SPECIFIED = 117,
+        /// Result: must agree to ssa.
+        RESULT_MUST_AGREE_TO_SSA = 118,
+        /// Result: launcher migrated.
+        RESULT_LAUNCHER_MIGRATED = 119,
+        /// Result: steam realm mismatch.
+        RESULT_STEAM_REALM_MISMATCH = 120,
+        /// Result: invalid signature.
+        RESULT_INVALID_SIGNATURE = 121,
+        /// Result: parse failure.
+        RESULT_PARSE_FAILURE = 122,
+        /// Result: no verified phone.
+        RESULT_NO_VERIFIED_PHONE = 123,
+        /// Result: insufficient battery.
+        RESULT_INSUFFICIENT_BATTERY = 124,
+        /// Result: charger required.
+        RESULT_CHARGER_REQUIRED = 125,
+        /// Result: cached credential invalid.
+        RESULT_CACHED_CREDENTIAL_INVALID = 126,
+        /// Result: not supported.
+        RESULT_NOT_SUPPORTED = 128,
+        /// Result: family size limit exceeded.
+        RESULT_FAMILY_SIZE_LIMIT_EXCEEDED = 129,
+        /// Result: offline app cache invalid.
+        RESULT_OFFLINE_APP_CACHE_INVALID = 130,
+        /// Result: try later.
+        RESULT_TRY_LATER = 131,
+    }
 }
 
 #[cfg(test)]
@@ -204,6 +573,6 @@ mod tests {
                 );
             }
         }
-        assert_eq!(seen.len(), 72);
+        assert_eq!(seen.len(), 246);
     }
 }

@@ -18,6 +18,7 @@ use crate::{backend, settings};
 mod apps;
 mod enums;
 mod friends;
+mod matchmaking;
 mod networking;
 mod user;
 mod utils;
@@ -577,8 +578,8 @@ mod docs_tests {
             }
             *counts.entry(item.tag_name().name()).or_insert(0) += 1;
         }
-        assert_eq!(counts.get("method"), Some(&41), "{counts:?}");
-        assert_eq!(counts.get("signal"), Some(&6), "{counts:?}");
-        assert_eq!(counts.get("constant"), Some(&72), "{counts:?}");
+        assert_eq!(counts.get("method"), Some(&70), "{counts:?}");
+        assert_eq!(counts.get("signal"), Some(&15), "{counts:?}");
+        assert_eq!(counts.get("constant"), Some(&246), "{counts:?}");
     }
 }

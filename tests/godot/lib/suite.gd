@@ -197,6 +197,49 @@ func identity_calls(other: int) -> Array:
 	]
 
 
+## A valid lobby SteamID (universe 1, chat account type, lobby flag).
+const SOME_LOBBY := (1 << 56) | (8 << 52) | (0x40000 << 32) | 4242
+
+
+## Every Matchmaking (lobby) call with a valid argument list aimed at
+## `lobby` and `user`, as [name, Callable, what it returns when refused].
+func lobby_calls(lobby: int, user: int) -> Array:
+	return [
+		["createLobby", func(): Steam.createLobby(Steam.LOBBY_TYPE_PUBLIC, 4); return null, null],
+		["joinLobby", func(): Steam.joinLobby(lobby); return null, null],
+		["leaveLobby", func(): Steam.leaveLobby(lobby); return null, null],
+		["inviteUserToLobby", func(): return Steam.inviteUserToLobby(lobby, user), false],
+		["getNumLobbyMembers", func(): return Steam.getNumLobbyMembers(lobby), 0],
+		["getLobbyMemberByIndex", func(): return Steam.getLobbyMemberByIndex(lobby, 0), 0],
+		["getLobbyData", func(): return Steam.getLobbyData(lobby, "k"), ""],
+		["setLobbyData", func(): return Steam.setLobbyData(lobby, "k", "v"), false],
+		["getAllLobbyData", func(): return Steam.getAllLobbyData(lobby), {}],
+		["deleteLobbyData", func(): return Steam.deleteLobbyData(lobby, "k"), false],
+		["getLobbyMemberData", func(): return Steam.getLobbyMemberData(lobby, user, "k"), ""],
+		["setLobbyMemberData", func(): Steam.setLobbyMemberData(lobby, "k", "v"); return null, null],
+		["sendLobbyChatMsg", func(): return Steam.sendLobbyChatMsg(lobby, "hi"), false],
+		["requestLobbyData", func(): return Steam.requestLobbyData(lobby), false],
+		["setLobbyGameServer", func(): Steam.setLobbyGameServer(lobby, "127.0.0.1", 1, 0); return null, null],
+		["getLobbyGameServer", func(): return Steam.getLobbyGameServer(lobby), {"ret": false}],
+		["setLobbyMemberLimit", func(): return Steam.setLobbyMemberLimit(lobby, 4), false],
+		["getLobbyMemberLimit", func(): return Steam.getLobbyMemberLimit(lobby), 0],
+		["setLobbyType", func(): return Steam.setLobbyType(lobby, Steam.LOBBY_TYPE_PRIVATE), false],
+		["setLobbyJoinable", func(): return Steam.setLobbyJoinable(lobby, false), false],
+		["getLobbyOwner", func(): return Steam.getLobbyOwner(lobby), 0],
+		["setLobbyOwner", func(): return Steam.setLobbyOwner(lobby, user), false],
+		["requestLobbyList", func(): Steam.requestLobbyList(); return null, null],
+		["addRequestLobbyListStringFilter", func():
+			Steam.addRequestLobbyListStringFilter("k", "v", Steam.LOBBY_COMPARISON_EQUAL); return null, null],
+		["addRequestLobbyListNumericalFilter", func():
+			Steam.addRequestLobbyListNumericalFilter("k", 1, Steam.LOBBY_COMPARISON_GREATER_THAN); return null, null],
+		["addRequestLobbyListNearValueFilter", func(): Steam.addRequestLobbyListNearValueFilter("k", 1); return null, null],
+		["addRequestLobbyListFilterSlotsAvailable", func(): Steam.addRequestLobbyListFilterSlotsAvailable(1); return null, null],
+		["addRequestLobbyListDistanceFilter", func():
+			Steam.addRequestLobbyListDistanceFilter(Steam.LOBBY_DISTANCE_FILTER_WORLDWIDE); return null, null],
+		["addRequestLobbyListResultCountFilter", func(): Steam.addRequestLobbyListResultCountFilter(5); return null, null],
+	]
+
+
 ## Waits `frames` process frames.
 func frames(count: int) -> void:
 	for i in count:

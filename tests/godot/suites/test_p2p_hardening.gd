@@ -30,7 +30,7 @@ func refused_again(what: String, call: Callable, expected) -> void:
 
 
 func all_refused_as_not_initialized(when: String) -> void:
-	for c in networking_calls(peer):
+	for c in networking_calls(peer) + lobby_calls(SOME_LOBBY, peer):
 		refused("%s %s" % [c[0], when], c[1], c[2], "not initialized")
 	Steam.run_callbacks()
 	check_no_error("run_callbacks %s is silent" % when)
@@ -78,6 +78,49 @@ func test_02_bad_arguments_while_running() -> void:
 	refused("float as send type", func(): return Steam.call("sendP2PPacket", peer, bytes(4), 7.9), false, "invalid send_type 7")
 	refused("float as channel", func(): return Steam.call("getAvailableP2PPacketSize", -2.5), 0, "invalid channel -2")
 	check(bad_calls >= 50, "at least 50 bad calls, made %d" % bad_calls)
+
+
+func test_02b_bad_lobby_arguments_while_running() -> void:
+	# A lobby id is a SteamID of the chat type: users, 0 and garbage are not.
+	for id in [0, -1, peer, 12345]:
+		var label := "lobby id %d" % id
+		refused("join " + label, func(): Steam.joinLobby(id); return null, null, "invalid lobby id")
+		refused("members " + label, func(): return Steam.getNumLobbyMembers(id), 0, "invalid lobby id")
+		refused("data " + label, func(): return Steam.getLobbyData(id, "k"), "", "invalid lobby id")
+		refused("set data " + label, func(): return Steam.setLobbyData(id, "k", "v"), false, "invalid lobby id")
+		refused("owner " + label, func(): return Steam.getLobbyOwner(id), 0, "invalid lobby id")
+		refused("all data " + label, func(): return Steam.getAllLobbyData(id), {}, "invalid lobby id")
+	refused("invite a non-user", func(): return Steam.inviteUserToLobby(SOME_LOBBY, 0), false, "invalid Steam ID")
+	for lobby_type in [-1, 5, 1 << 40]:
+		refused("lobby type %d" % lobby_type, func(): Steam.createLobby(lobby_type, 4); return null, null, "invalid lobby_type")
+	refused("set type 9", func(): return Steam.setLobbyType(SOME_LOBBY, 9), false, "invalid lobby_type")
+	for max_members in [0, 251, -3]:
+		refused("max members %d" % max_members, func(): Steam.createLobby(Steam.LOBBY_TYPE_PUBLIC, max_members); return null, null,
+			"invalid max_members")
+	refused("member limit 251", func(): return Steam.setLobbyMemberLimit(SOME_LOBBY, 251), false, "invalid max_members")
+	var long_key := "k".repeat(256)
+	var long_value := "v".repeat(8193)
+	refused("256-byte key", func(): return Steam.setLobbyData(SOME_LOBBY, long_key, "v"), false, "lobby data keys are 1..=255 bytes")
+	refused("empty key", func(): return Steam.deleteLobbyData(SOME_LOBBY, ""), false, "lobby data keys are 1..=255 bytes")
+	refused("8193-byte value", func(): return Steam.setLobbyData(SOME_LOBBY, "k", long_value), false, "at most 8192 bytes")
+	refused("8193-byte member value", func(): Steam.setLobbyMemberData(SOME_LOBBY, "k", long_value); return null, null,
+		"at most 8192 bytes")
+	# A multi-byte character counts as its UTF-8 bytes: 2049 of them are 4098.
+	refused("4098-byte chat line", func(): return Steam.sendLobbyChatMsg(SOME_LOBBY, "é".repeat(2049)), false, "1..=4096 bytes")
+	refused("empty chat line", func(): return Steam.sendLobbyChatMsg(SOME_LOBBY, ""), false, "1..=4096 bytes")
+	refused("comparison 4", func(): Steam.addRequestLobbyListStringFilter("k", "v", 4); return null, null, "invalid comparison_type")
+	refused("distance 7", func(): Steam.addRequestLobbyListDistanceFilter(7); return null, null, "invalid distance_filter")
+	refused("negative result count", func(): Steam.addRequestLobbyListResultCountFilter(-1); return null, null, "invalid max_results")
+	refused("member index -1", func(): return Steam.getLobbyMemberByIndex(SOME_LOBBY, -1), 0, "invalid member")
+	refused("server ip", func(): Steam.setLobbyGameServer(SOME_LOBBY, "no.such.ip"); return null, null, "invalid server_ip")
+	refused("server port", func(): Steam.setLobbyGameServer(SOME_LOBBY, "0", 70000); return null, null, "invalid server_port")
+	# A lobby nobody is in: GodotSteam's empty answers, and no error.
+	errors.clear()
+	check_eq(Steam.getNumLobbyMembers(SOME_LOBBY), 0, "members of an unknown lobby")
+	check_eq(Steam.getLobbyOwner(SOME_LOBBY), 0, "owner of an unknown lobby")
+	check_eq(Steam.setLobbyData(SOME_LOBBY, "k", "v"), false, "not the owner")
+	check_eq(Steam.getLobbyGameServer(SOME_LOBBY), {"ret": false}, "no game server")
+	check_no_error("calls about an unknown lobby")
 
 
 func test_03_legal_edge_values() -> void:

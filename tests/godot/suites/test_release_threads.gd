@@ -24,7 +24,7 @@ func every_call() -> Array:
 		["get_steam_init_result", func(): return Steam.get_steam_init_result(), {}],
 		["run_callbacks", func(): Steam.run_callbacks(), null],
 	]
-	return lifecycle + networking_calls(me) + identity_calls(me)
+	return lifecycle + networking_calls(me) + identity_calls(me) + lobby_calls(SOME_LOBBY, me)
 
 
 ## Runs every call on this (non-main) thread; returns [name, result] pairs.

@@ -84,6 +84,12 @@ impl Directory {
         }
     }
 
+    /// Whether instances register in a folder (then [`Directory::addr`]
+    /// knows which slots run), rather than using fixed ports.
+    pub fn is_registry(&self) -> bool {
+        self.dir.is_some()
+    }
+
     /// Says where peers are found, for messages.
     pub fn describe(&self) -> String {
         match &self.dir {
@@ -98,6 +104,23 @@ impl Directory {
             None => Some(loopback(self.base_port + slot)),
             Some(_) => self.addr_at(slot, Instant::now()),
         }
+    }
+
+    /// Whether `slot` is reached at `src`: the cached port first, then (for
+    /// an instance that started or restarted since it was read) the port
+    /// file again.
+    pub fn is_at(&self, slot: u16, src: SocketAddr) -> bool {
+        if self.addr(slot) == Some(src) {
+            return true;
+        }
+        if self.dir.is_none() {
+            return false;
+        }
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&slot);
+        self.addr(slot) == Some(src)
     }
 
     /// [`Directory::addr`] at time `now`, which decides whether the cached

@@ -11,6 +11,7 @@ pub mod config;
 pub mod directory;
 pub mod fair;
 mod friends;
+pub mod lobby;
 pub mod locale;
 mod matchmaking;
 pub mod pool;
@@ -78,6 +79,8 @@ pub struct LocalBackend {
     locale: String,
     /// Whether "there is no overlay" was said already.
     overlay_noted: bool,
+    /// The lobbies this instance is in, and their traffic.
+    lobbies: lobby::Lobbies,
 }
 
 impl LocalBackend {
@@ -139,6 +142,8 @@ impl LocalBackend {
             "local backend: instance {slot}, Steam ID {me}, port {}",
             transport.addr().port()
         );
+        let mut lobbies = lobby::Lobbies::new(me, config.timeout, start_seed());
+        lobbies.set_identity(transport.name(), 0);
         let rules = Rules {
             timeout: config.timeout,
             request_repeat: REQUEST_REPEAT,
@@ -158,6 +163,7 @@ impl LocalBackend {
             app_id: 0,
             locale: String::new(),
             overlay_noted: false,
+            lobbies,
         })
     }
 
@@ -174,7 +180,13 @@ impl LocalBackend {
         let table = &mut self.table;
         let closed_by_peer = &mut self.closed_by_peer;
         let (names, pending) = (&mut self.names, &mut self.pending);
+        let lobbies = &mut self.lobbies;
+        let mut lobby_traffic = false;
         self.transport.drain(look, |inbound| match inbound {
+            transport::Inbound::Lobby { peer, payload } => {
+                lobbies.receive(peer, &payload, now);
+                lobby_traffic = true;
+            }
             transport::Inbound::Packet {
                 sender,
                 channel,
@@ -203,7 +215,32 @@ impl LocalBackend {
             self.transport.close(peer, false);
         }
         self.give_back();
+        if lobby_traffic {
+            self.lobby_step(now);
+        }
         now
+    }
+
+    /// Lets the lobbies act (send, resend, notice silence, finish queries)
+    /// and sends what they want sent.
+    fn lobby_step(&mut self, now: Instant) {
+        self.lobbies.tick(now);
+        for (to, payload) in self.lobbies.take_outgoing() {
+            self.transport.send_lobby(to, &payload);
+        }
+    }
+
+    /// Lobby members' names become known names, as pings make them.
+    fn learn_member_names(&mut self) {
+        let me = self.me;
+        for (id, name) in self.lobbies.member_names() {
+            if id != me && !name.is_empty() && self.names.get(&id).map(String::as_str) != Some(name)
+            {
+                self.names.insert(id, name.to_owned());
+                self.pending
+                    .push(Event::PersonaStateChange(id, PERSONA_CHANGE_NAME));
+            }
+        }
     }
 
     /// Sets what the app and platform calls report: the app id and the
@@ -211,6 +248,7 @@ impl LocalBackend {
     pub fn set_app(&mut self, app_id: u32, locale: &str) {
         self.app_id = app_id;
         self.locale = locale.to_owned();
+        self.lobbies.set_identity(self.transport.name(), app_id);
     }
 
     /// Where this instance listens (TCP and UDP, on 127.0.0.1).
@@ -261,6 +299,20 @@ impl LocalBackend {
             }
         }
     }
+}
+
+/// Tells this start of an instance apart from earlier ones (lobby links
+/// and lobby ids), without a random-number crate.
+fn start_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.write_u32(std::process::id());
+    hasher.finish()
 }
 
 impl Backend for LocalBackend {
@@ -394,8 +446,11 @@ impl Backend for LocalBackend {
             self.transport.watch(self.table.accepted_peers());
             self.transport.reap();
             self.give_back();
+            self.lobby_step(now);
+            self.learn_member_names();
         }
         self.table.take_events(events);
+        self.lobbies.take_events(events);
         events.append(&mut self.pending);
     }
 }

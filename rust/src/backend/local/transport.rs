@@ -76,6 +76,29 @@ pub enum Inbound {
     /// The peer closed its session with us; everything it sent before
     /// came first.
     Closed(SteamId),
+    /// Lobby traffic from the peer (its address checked), for `lobby/`.
+    Lobby {
+        /// Who sent it.
+        peer: SteamId,
+        /// The lobby message bytes.
+        payload: Vec<u8>,
+    },
+}
+
+impl Inbound {
+    /// Datagram bytes this holds against `UDP_INBOUND_BUDGET` while it
+    /// waits for the main thread.
+    fn budgeted(&self) -> usize {
+        match self {
+            Self::Packet {
+                reliable: false,
+                data,
+                ..
+            } => data.len(),
+            Self::Lobby { payload, .. } => payload.len(),
+            _ => 0,
+        }
+    }
 }
 
 /// Why a send was refused.
@@ -308,7 +331,7 @@ impl Transport {
             ending: HashMap::default(),
             incoming: Vec::new(),
             unread: HashMap::default(),
-            datagram: vec![0; wire::MAX_DATAGRAM + 1].into_boxed_slice(),
+            datagram: vec![0; wire::MAX_ANY_DATAGRAM + 1].into_boxed_slice(),
             _claim: claim,
         };
         let no_thread = |what: &str, err: std::io::Error| {
@@ -356,14 +379,9 @@ impl Transport {
         while let Ok(message) = self.rx.try_recv() {
             match message {
                 FromWorker::Inbound(inbound) => {
-                    if let Inbound::Packet {
-                        reliable: false,
-                        data,
-                        ..
-                    } = &inbound
-                    {
-                        shared.udp_inbound.fetch_sub(data.len(), Ordering::AcqRel);
-                    }
+                    shared
+                        .udp_inbound
+                        .fetch_sub(inbound.budgeted(), Ordering::AcqRel);
                     handle(inbound);
                 }
                 FromWorker::Connection(stream) => {
@@ -453,6 +471,26 @@ impl Transport {
         let frame = wire::encode_frame_into(frame, shared.me, channel, payload);
         let _ = writer.tx.send(Outbound::Frame(frame, payload.len()));
         Ok(())
+    }
+
+    /// Sends lobby traffic to `peer` now (dropped if the socket is busy:
+    /// `lobby/link.rs` sends again what matters).
+    pub fn send_lobby(&self, peer: SteamId, payload: &[u8]) {
+        let datagram = wire::encode_lobby_datagram(self.shared.me, payload);
+        self.shared.send_datagram(peer, &datagram);
+    }
+
+    /// The instances that may be running now: in directory mode the
+    /// registered ones (`true`: the list is exact), else every slot.
+    pub fn instances(&self) -> (Vec<SteamId>, bool) {
+        let me = self.shared.me;
+        let exact = self.shared.directory.is_registry();
+        let ids = (0..super::config::MAX_SLOTS)
+            .filter(|slot| self.shared.directory.addr(*slot).is_some())
+            .map(LocalConfig::steam_id)
+            .filter(|id| *id != me)
+            .collect();
+        (ids, exact)
     }
 
     /// Sends an unreliable packet to `peer` now (dropped if the socket is busy).
@@ -617,10 +655,12 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
         let (Datagram::Data(wire::Data { sender, .. })
         | Datagram::Ping(sender, _)
         | Datagram::Pong(sender, _)
-        | Datagram::Close(sender)) = datagram;
+        | Datagram::Close(sender)
+        | Datagram::Lobby(sender, _)) = datagram;
         // Each instance sends from its own port, so the address proves the id.
-        let expected = LocalConfig::slot_of(sender).and_then(|slot| shared.directory.addr(slot));
-        if expected != Some(src) {
+        let from_sender =
+            LocalConfig::slot_of(sender).is_some_and(|slot| shared.directory.is_at(slot, src));
+        if !from_sender {
             let err = WireError::WrongSender {
                 claimed: sender.raw(),
                 expected: 0,
@@ -647,6 +687,10 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
                 name: name.to_owned(),
             }),
             Datagram::Close(_) => handle(Inbound::Closed(sender)),
+            Datagram::Lobby(_, payload) => handle(Inbound::Lobby {
+                peer: sender,
+                payload: payload.to_vec(),
+            }),
         }
     }
     count
@@ -659,13 +703,13 @@ fn udp_loop(shared: &Arc<Shared>) {
     let ping_every = (shared.timeout / 5).clamp(Duration::from_millis(50), Duration::from_secs(1));
     let ping = shared.ping.clone();
     let mut next_ping = Instant::now();
-    let mut buf = vec![0u8; wire::MAX_DATAGRAM + 1];
+    let mut buf = vec![0u8; wire::MAX_ANY_DATAGRAM + 1];
     let mut seen = shared.pumps.load(Ordering::Relaxed);
     let (min_wait, max_wait) = UDP_WORKER_WAIT;
     let mut wait = min_wait;
     let mut forward = |inbound: Inbound| {
-        if let Inbound::Packet { data, .. } = &inbound {
-            let len = data.len();
+        let len = inbound.budgeted();
+        if len > 0 {
             if shared.udp_inbound.load(Ordering::Acquire) + len > UDP_INBOUND_BUDGET {
                 return;
             }

@@ -30,6 +30,7 @@ const KIND_DATA: u8 = 2;
 const KIND_PING: u8 = 3;
 const KIND_PONG: u8 = 4;
 const KIND_CLOSE: u8 = 5;
+const KIND_LOBBY: u8 = 6;
 
 /// Bytes before a reliable payload in a DATA frame body.
 pub const DATA_HEADER: usize = 1 + 8 + 4;
@@ -39,6 +40,10 @@ pub const MAX_FRAME_BODY: usize = DATA_HEADER + MAX_RELIABLE_BYTES;
 const DATAGRAM_HEADER: usize = 4 + 1 + 1 + 8;
 /// The largest datagram a peer may send.
 pub const MAX_DATAGRAM: usize = DATAGRAM_HEADER + 4 + MAX_UNRELIABLE_BYTES;
+/// The largest lobby message payload (see `lobby/codec.rs`).
+pub const MAX_LOBBY_PAYLOAD: usize = 60_000;
+/// The largest datagram of any kind: what receive buffers hold.
+pub const MAX_ANY_DATAGRAM: usize = DATAGRAM_HEADER + MAX_LOBBY_PAYLOAD;
 
 /// Why incoming bytes were dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -114,6 +119,8 @@ pub enum Datagram<'a> {
     /// The sender closed its session with us (sent when it had no stream
     /// to say it on).
     Close(SteamId),
+    /// Lobby traffic, decoded by `lobby/codec.rs`.
+    Lobby(SteamId, &'a [u8]),
 }
 
 fn need(buf: &[u8], n: usize) -> Result<(), WireError> {
@@ -197,8 +204,9 @@ pub fn decode_frame(mut body: &[u8]) -> Result<Frame<'_>, WireError> {
 
 /// Decodes a datagram.
 pub fn decode_datagram(mut buf: &[u8]) -> Result<Datagram<'_>, WireError> {
-    if buf.len() > MAX_DATAGRAM {
-        return Err(WireError::Oversized(buf.len()));
+    let total = buf.len();
+    if total > MAX_ANY_DATAGRAM {
+        return Err(WireError::Oversized(total));
     }
     need(buf, DATAGRAM_HEADER)?;
     let magic = buf.get_u32_le();
@@ -210,8 +218,13 @@ pub fn decode_datagram(mut buf: &[u8]) -> Result<Datagram<'_>, WireError> {
         return Err(WireError::BadVersion(version));
     }
     let kind = buf.get_u8();
+    if kind != KIND_LOBBY && total > MAX_DATAGRAM {
+        return Err(WireError::Oversized(total));
+    }
     let from = sender(buf.get_u64_le())?;
     match kind {
+        KIND_LOBBY if buf.is_empty() => Err(WireError::Empty),
+        KIND_LOBBY => Ok(Datagram::Lobby(from, buf)),
         KIND_DATA => Ok(Datagram::Data(data(buf, from, MAX_UNRELIABLE_BYTES)?)),
         KIND_PING | KIND_PONG if buf.len() > MAX_NAME => Err(WireError::Oversized(buf.len())),
         KIND_PING | KIND_PONG => {
@@ -283,6 +296,14 @@ fn datagram_header(out: &mut Vec<u8>, kind: u8, me: SteamId) {
     out.put_u8(VERSION);
     out.put_u8(kind);
     out.put_u64_le(me.raw());
+}
+
+/// A LOBBY datagram carrying `payload` (at most `MAX_LOBBY_PAYLOAD` bytes).
+pub fn encode_lobby_datagram(me: SteamId, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(DATAGRAM_HEADER + payload.len());
+    datagram_header(&mut out, KIND_LOBBY, me);
+    out.put_slice(payload);
+    out
 }
 
 /// A DATA datagram.
