@@ -34,6 +34,8 @@ func _run() -> void:
 	if wanted("batch"):
 		await bench_batch_read()
 	await bench_two_processes()
+	if wanted("lobbies"):
+		await bench_lobby_list()
 	if wanted("memory"):
 		bench_memory()
 	Steam.steamShutdown()
@@ -47,9 +49,9 @@ var base_port := int(OS.get_environment("STEAM_NETWORKING_LOCAL_PORT"))
 var udp_port := base_port + 100
 
 
-## Starts bench/peer.gd as local instance 1 in `role`.
-func start_peer(role: String, seconds := SECONDS + 20.0) -> int:
-	OS.set_environment("STEAM_NETWORKING_LOCAL_ID", "1")
+## Starts bench/peer.gd as local instance `slot` in `role`.
+func start_peer(role: String, seconds := SECONDS + 20.0, slot := 1) -> int:
+	OS.set_environment("STEAM_NETWORKING_LOCAL_ID", str(slot))
 	var pid := OS.create_process(OS.get_executable_path(), ["--headless", "--path",
 		ProjectSettings.globalize_path("res://"), "--script", "res://peer.gd", "--",
 		"--role=" + role, "--seconds=%f" % seconds, "--port=%d" % udp_port])
@@ -366,6 +368,50 @@ func bench_call_overhead() -> void:
 	row("call overhead: 1M calls (getAvailableP2PPacketSize vs PacketPeerUDP.get_available_packet_count)",
 		"%.1f ns/call" % (ours * 1000.0 / CALLS), "%.1f ns/call" % (base * 1000.0 / CALLS),
 		float(ours) / base, "target <= 1.3")
+
+
+const LOBBY_OWNERS := 7
+const LOBBY_LISTS := 50
+
+
+## requestLobbyList with 8 instances each owning a lobby: 7 other processes
+## that run like games at 60 frames a second, and this one. Timed from the
+## call to the lobby_match_list signal, pumping run_callbacks meanwhile.
+func bench_lobby_list() -> void:
+	var pids := []
+	for slot in range(1, LOBBY_OWNERS + 1):
+		pids.append(start_peer("lobby_owner", 60.0, slot))
+	Steam.createLobby(Steam.LOBBY_TYPE_PUBLIC, 4)
+	var got := []
+	Steam.lobby_match_list.connect(func(lobbies): got.append(lobbies))
+	var list := func() -> int:
+		got.clear()
+		var t0 := Time.get_ticks_usec()
+		Steam.requestLobbyList()
+		while got.is_empty() and Time.get_ticks_usec() - t0 < 5000000:
+			Steam.run_callbacks()
+			OS.delay_usec(200)
+		return Time.get_ticks_usec() - t0
+	# Until every owner is up and its lobby listed.
+	var deadline := Time.get_ticks_msec() + 30000
+	while Time.get_ticks_msec() < deadline:
+		list.call()
+		if not got.is_empty() and got[0].size() >= LOBBY_OWNERS + 1:
+			break
+		OS.delay_usec(100000)
+	var found: int = got[0].size() if not got.is_empty() else 0
+	var samples := []
+	for i in LOBBY_LISTS:
+		samples.append(list.call() / 1000.0)
+		if got.is_empty() or got[0].size() != found:
+			found = -1
+	samples.sort()
+	var median: float = samples[samples.size() / 2]
+	row("lobby list: requestLobbyList to lobby_match_list, 8 instances owning a lobby (7 at 60 fps)",
+		"%.1f ms median, %.1f ms max" % [median, samples[-1]], "50 ms (target)", median / 50.0,
+		"%d lobbies listed each time" % found if found >= 0 else "the count varied: LOST LOBBIES")
+	for pid in pids:
+		OS.kill(pid)
 
 
 ## Fills channel 0 with PACKETS 64-byte packets sent to ourselves.

@@ -38,6 +38,16 @@ func _run() -> void:
 					acks += 1
 				return acks
 			send_rounds(send_round, read_acks, deadline)
+		"lobby_owner":
+			# A game at 60 frames a second that owns a lobby.
+			Steam.steamInitEx()
+			Steam.lobby_created.connect(func(_result, id): Steam.setLobbyData(id, "bench", "lobbies"))
+			Steam.createLobby(Steam.LOBBY_TYPE_PUBLIC, 4)
+			while Time.get_ticks_msec() < deadline:
+				Steam.run_callbacks()
+				OS.delay_usec(16667)
+			Steam.steamShutdown()
+			quit()
 		"udp_unreliable":
 			var udp := PacketPeerUDP.new()
 			udp.bind(port + 1, "127.0.0.1")

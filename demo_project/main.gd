@@ -1,10 +1,13 @@
-## Two-player demo of the `Steam` P2P API: each player's cursor is a dot the
-## others see, plus a chat line and a panel with live session state and
+## Two-player demo of the `Steam` P2P API: the players find each other
+## through a lobby, each player's cursor is a dot the others see, plus a chat
+## line and a panel with the lobby, its members, live session state and
 ## traffic. It uses only the public API, as a game would.
 ##
 ## Start: real Steam when the client runs; otherwise the local backend (two
-## instances on this machine). User arguments (after `--`):
-##   --connect=<steam id>   say hello to that player at start (repeatable)
+## instances on this machine). Each instance looks for a demo lobby and joins
+## it, or creates one when there is none (two lonely lobbies merge: the
+## player alone in the newer one moves to the older). User arguments (after `--`):
+##   --host                 create the lobby at once instead of looking first
 ##   --scripted             headless conversation: send CHAT_COUNT messages
 ##                          and PING_COUNT pings to every peer, print a
 ##                          summary, exit 0 only if everything arrived
@@ -19,11 +22,19 @@ const CHAT_COUNT := 20
 const PING_COUNT := 20
 const SCRIPT_TIMEOUT_MS := 30000
 const COLORS := [Color.DODGER_BLUE, Color.ORANGE_RED, Color.LIME_GREEN, Color.GOLD, Color.VIOLET]
+## The lobby data that marks a demo lobby in the lobby list.
+const LOBBY_KEY := "demo"
+const LOBBY_VALUE := "steam_networking"
+## Lists without a demo lobby before an instance creates its own.
+const LISTS_BEFORE_HOSTING := 3
 
 ## Peers we have heard from: id -> {pos, chats, pongs, rtts, done}
 var peers := {}
 var mode_note := ""
-var connect_to: Array[int] = []
+var lobby_id := 0
+var hosting := false
+var _empty_lists := 0
+var _next_list_ms := 0
 var scripted := false
 var expected_peers := 1
 var screenshot_path := ""
@@ -33,7 +44,6 @@ var rates := {"in_packets": 0, "in_bytes": 0, "out_packets": 0, "out_bytes": 0}
 var _stats_at_last_second := stats.duplicate()
 var _next_second_ms := 0
 var _next_cursor_ms := 0
-var _next_hello_ms := 0
 var _started_ms := 0
 var _sent_chats := false
 var _screenshot_taken := false
@@ -41,13 +51,12 @@ var _screenshot_taken := false
 var _panel: Label
 var _chat_log: Label
 var _chat_input: LineEdit
-var _id_input: LineEdit
 
 
 func _ready() -> void:
 	for arg in OS.get_cmdline_user_args():
-		if arg.begins_with("--connect="):
-			connect_to.append(int(arg.trim_prefix("--connect=")))
+		if arg == "--host":
+			hosting = true
 		elif arg == "--scripted":
 			scripted = true
 		elif arg.begins_with("--peers="):
@@ -58,15 +67,13 @@ func _ready() -> void:
 	_start_steam()
 	Steam.p2p_session_request.connect(_on_session_request)
 	Steam.p2p_session_connect_fail.connect(_on_connect_fail)
+	Steam.lobby_created.connect(_on_lobby_created)
+	Steam.lobby_joined.connect(_on_lobby_joined)
+	Steam.lobby_match_list.connect(_on_lobby_match_list)
+	Steam.lobby_chat_update.connect(_on_lobby_chat_update)
 	_started_ms = Time.get_ticks_msec()
-	if connect_to.is_empty() and "Local backend" in mode_note:
-		# Instances started from the editor find each other on the first slots.
-		for slot in 4:
-			var id := 76561197960265728 + 1 + slot
-			if id != Steam.getSteamID():
-				connect_to.append(id)
-	for id in connect_to:
-		_send(id, "H".to_utf8_buffer())
+	if hosting:
+		Steam.createLobby(Steam.LOBBY_TYPE_PUBLIC, 4)
 
 
 func _start_steam() -> void:
@@ -99,12 +106,10 @@ func _process(_delta: float) -> void:
 		data.encode_float(5, pos.y)
 		for id in peers:
 			_send(id, data, Steam.P2P_SEND_UNRELIABLE, CHANNEL_CURSOR)
-	if now >= _next_hello_ms and peers.size() < connect_to.size():
-		# Keep greeting peers that have not answered yet (they may start later).
-		_next_hello_ms = now + 1000
-		for id in connect_to:
-			if not peers.has(id):
-				_send(id, "H".to_utf8_buffer())
+	if now >= _next_list_ms and (lobby_id == 0 or _alone_in_lobby()) and not hosting:
+		_next_list_ms = now + 1000
+		Steam.addRequestLobbyListStringFilter(LOBBY_KEY, LOBBY_VALUE, Steam.LOBBY_COMPARISON_EQUAL)
+		Steam.requestLobbyList()
 	if now >= _next_second_ms:
 		_next_second_ms = now + 1000
 		for key in stats:
@@ -137,7 +142,7 @@ func _read_all() -> void:
 func _peer(id: int) -> Dictionary:
 	if not peers.has(id):
 		peers[id] = {"pos": Vector2(-100, -100), "chats": 0, "pongs": 0, "rtts": [], "done": false}
-		_add_chat("* %d joined" % id)
+		_add_chat("* talking with %s" % _name(id))
 		_send(id, "H".to_utf8_buffer())
 		if screenshot_path != "":
 			send_chat("hi %d, this is %d!" % [id, Steam.getSteamID()])
@@ -151,7 +156,7 @@ func _handle(id: int, data: PackedByteArray) -> void:
 			pass
 		67: # C: chat
 			peer["chats"] += 1
-			_add_chat("%d: %s" % [id, data.slice(1).get_string_from_utf8()])
+			_add_chat("%s: %s" % [_name(id), data.slice(1).get_string_from_utf8()])
 		80: # P: ping; answer with the same timestamp
 			var pong := data.duplicate()
 			pong[0] = 81
@@ -166,14 +171,81 @@ func _handle(id: int, data: PackedByteArray) -> void:
 			peer["done"] = true
 
 
+## Sessions from members of our lobby only, as GodotSteam's tutorials do.
 func _on_session_request(id: int) -> void:
-	# The demo plays with anyone who says hello.
-	Steam.acceptP2PSessionWithUser(id)
+	if _lobby_members().has(id):
+		Steam.acceptP2PSessionWithUser(id)
+
+
+func _lobby_members() -> Array[int]:
+	var members: Array[int] = []
+	if lobby_id == 0:
+		return members
+	for i in Steam.getNumLobbyMembers(lobby_id):
+		members.append(Steam.getLobbyMemberByIndex(lobby_id, i))
+	return members
+
+
+func _alone_in_lobby() -> bool:
+	return lobby_id != 0 and Steam.getNumLobbyMembers(lobby_id) == 1
+
+
+func _name(id: int) -> String:
+	var name := Steam.getFriendPersonaName(id)
+	return name if name != "" else str(id)
+
+
+func _on_lobby_created(result: int, id: int) -> void:
+	if result != Steam.RESULT_OK:
+		_add_chat("* could not create a lobby (result %d)" % result)
+		return
+	Steam.setLobbyData(id, LOBBY_KEY, LOBBY_VALUE)
+	Steam.setLobbyData(id, "name", "%s's room" % Steam.getPersonaName())
+
+
+func _on_lobby_joined(id: int, _permissions: int, _locked: bool, response: int) -> void:
+	if response != Steam.CHAT_ROOM_ENTER_RESPONSE_SUCCESS:
+		_add_chat("* could not join lobby %d (response %d)" % [id, response])
+		return
+	if lobby_id != 0 and lobby_id != id:
+		Steam.leaveLobby(lobby_id)
+	lobby_id = id
+	_add_chat("* in lobby %d" % id)
+	for member in _lobby_members():
+		if member != Steam.getSteamID():
+			_peer(member)
+
+
+func _on_lobby_match_list(lobbies: Array) -> void:
+	var others := lobbies.filter(func(l): return l != lobby_id)
+	if lobby_id == 0:
+		if not others.is_empty():
+			Steam.joinLobby(others[0])
+		else:
+			_empty_lists += 1
+			if _empty_lists >= LISTS_BEFORE_HOSTING:
+				hosting = true
+				Steam.createLobby(Steam.LOBBY_TYPE_PUBLIC, 4)
+	elif _alone_in_lobby():
+		# Two players who each made a lobby: the one in the newer moves.
+		var older := others.filter(func(l): return l < lobby_id)
+		if not older.is_empty():
+			Steam.joinLobby(older.min())
+
+
+func _on_lobby_chat_update(id: int, changed: int, _making_change: int, state: int) -> void:
+	if id != lobby_id:
+		return
+	if state & Steam.CHAT_MEMBER_STATE_CHANGE_ENTERED:
+		_add_chat("* %s entered the lobby" % _name(changed))
+	elif peers.has(changed):
+		_add_chat("* %s left the lobby" % _name(changed))
+		peers.erase(changed)
 
 
 func _on_connect_fail(id: int, error: int) -> void:
 	if peers.has(id):
-		_add_chat("* %d left (session error %d)" % [id, error])
+		_add_chat("* %s left (session error %d)" % [_name(id), error])
 		peers.erase(id)
 
 
@@ -237,7 +309,7 @@ func _draw() -> void:
 		index += 1
 		var pos: Vector2 = peers[id]["pos"]
 		draw_circle(pos, 12, COLORS[index % COLORS.size()])
-		draw_string(ThemeDB.fallback_font, pos + Vector2(14, 5), str(id), HORIZONTAL_ALIGNMENT_LEFT, -1, 12)
+		draw_string(ThemeDB.fallback_font, pos + Vector2(14, 5), _name(id), HORIZONTAL_ALIGNMENT_LEFT, -1, 12)
 	draw_circle(_my_position(), 8, COLORS[0])
 	draw_string(ThemeDB.fallback_font, _my_position() + Vector2(10, 5), "me", HORIZONTAL_ALIGNMENT_LEFT, -1, 12)
 
@@ -251,15 +323,23 @@ func _my_position() -> Vector2:
 
 
 func _update_panel() -> void:
-	var lines := [mode_note, "me: %d" % Steam.getSteamID(), "peers: %d" % peers.size()]
-	for id in peers:
+	var lines := [mode_note, "me: %s (%d)" % [Steam.getPersonaName(), Steam.getSteamID()]]
+	if lobby_id == 0:
+		lines.append("lobby: looking for one...")
+	else:
+		lines.append("lobby: %s (%d), %d/%d members, owner %s" % [
+			Steam.getLobbyData(lobby_id, "name"), lobby_id, Steam.getNumLobbyMembers(lobby_id),
+			Steam.getLobbyMemberLimit(lobby_id), _name(Steam.getLobbyOwner(lobby_id))])
+	for id in _lobby_members():
+		if id == Steam.getSteamID():
+			continue
 		var s: Dictionary = Steam.getP2PSessionState(id)
 		if s.is_empty():
-			lines.append("  %d: no session" % id)
+			lines.append("  %s: no session yet" % _name(id))
 			continue
 		var ip: int = s["remote_ip"]
-		lines.append("  %d: %s, relay %s, queued %d B / %d pkts, %d.%d.%d.%d:%d" % [
-			id, "active" if s["connection_active"] else ("connecting" if s["connecting"] else "idle"),
+		lines.append("  %s: %s, relay %s, queued %d B / %d pkts, %d.%d.%d.%d:%d" % [
+			_name(id), "active" if s["connection_active"] else ("connecting" if s["connecting"] else "idle"),
 			s["using_relay"], s["bytes_queued_for_send"], s["packets_queued_for_send"],
 			ip >> 24 & 255, ip >> 16 & 255, ip >> 8 & 255, ip & 255, s["remote_port"]])
 	lines.append("in: %d pkt/s, %d B/s   out: %d pkt/s, %d B/s" % [
@@ -299,17 +379,10 @@ func _build_ui() -> void:
 	_chat_input.size = Vector2(340, 30)
 	_chat_input.text_submitted.connect(func(text): send_chat(text); _chat_input.clear())
 	layer.add_child(_chat_input)
-	_id_input = LineEdit.new()
-	_id_input.placeholder_text = "friend's Steam ID"
-	_id_input.position = Vector2(356, 440)
-	_id_input.size = Vector2(170, 30)
-	layer.add_child(_id_input)
-	var connect_button := Button.new()
-	connect_button.text = "Connect"
-	connect_button.position = Vector2(534, 440)
-	connect_button.pressed.connect(func():
-		var id := int(_id_input.text)
-		if id > 0:
-			connect_to.append(id)
-			_send(id, "H".to_utf8_buffer()))
-	layer.add_child(connect_button)
+	var invite_button := Button.new()
+	invite_button.text = "Invite friends"
+	invite_button.position = Vector2(356, 440)
+	invite_button.pressed.connect(func():
+		if lobby_id != 0:
+			Steam.activateGameOverlayInviteDialog(lobby_id))
+	layer.add_child(invite_button)

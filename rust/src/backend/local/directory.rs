@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::config::LocalConfig;
+use super::config::{LocalConfig, MAX_SLOTS};
 
 /// How long a port read from the directory is trusted before it is read
 /// again (a peer that restarts gets a new port).
@@ -70,6 +70,17 @@ fn loopback(port: u16) -> SocketAddr {
     SocketAddrV4::new(Ipv4Addr::LOCALHOST, port).into()
 }
 
+/// The ports bound on 127.0.0.1 in a `/proc/net/udp` table, whose local
+/// address column reads `0100007F:<port in hex>`.
+fn bound_loopback_ports(table: &str) -> impl Iterator<Item = u16> + '_ {
+    table.lines().skip(1).filter_map(|line| {
+        let local = line.split_whitespace().nth(1)?;
+        let (ip, port) = local.split_once(':')?;
+        (ip == "0100007F").then_some(())?;
+        u16::from_str_radix(port, 16).ok()
+    })
+}
+
 fn port_file(dir: &Path, slot: u16) -> PathBuf {
     dir.join(format!("{slot}.port"))
 }
@@ -84,10 +95,26 @@ impl Directory {
         }
     }
 
-    /// Whether instances register in a folder (then [`Directory::addr`]
-    /// knows which slots run), rather than using fixed ports.
-    pub fn is_registry(&self) -> bool {
-        self.dir.is_some()
+    /// The slots that run now, if that can be known: in a folder, those
+    /// registered; with fixed ports, those whose UDP port is bound on
+    /// 127.0.0.1 (Linux lists bound sockets in `/proc/net/udp`). `None`:
+    /// any slot may run.
+    pub fn running_slots(&self) -> Option<Vec<u16>> {
+        if self.dir.is_some() {
+            return Some(
+                (0..MAX_SLOTS)
+                    .filter(|slot| self.addr(*slot).is_some())
+                    .collect(),
+            );
+        }
+        let table = fs::read_to_string("/proc/net/udp").ok()?;
+        let mut slots: Vec<u16> = bound_loopback_ports(&table)
+            .filter_map(|port| port.checked_sub(self.base_port))
+            .filter(|slot| *slot < MAX_SLOTS)
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        Some(slots)
     }
 
     /// Says where peers are found, for messages.
@@ -268,5 +295,15 @@ mod tests {
             Duration::from_secs(1),
         ));
         assert_eq!(fixed.addr(5), Some(loopback(27205)));
+    }
+
+    #[test]
+    fn bound_ports_are_read_from_the_kernel_table() {
+        let table = "  sl  local_address rem_address   st tx_queue rx_queue\n\
+             0: 0100007F:6A40 00000000:0000 07 00000000:00000000\n\
+             1: 00000000:0044 00000000:0000 07 00000000:00000000\n\
+             2: 0100007F:6A42 00000000:0000 07 00000000:00000000\n";
+        let ports: Vec<u16> = bound_loopback_ports(table).collect();
+        assert_eq!(ports, vec![0x6A40, 0x6A42]);
     }
 }

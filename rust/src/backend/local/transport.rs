@@ -480,13 +480,15 @@ impl Transport {
         self.shared.send_datagram(peer, &datagram);
     }
 
-    /// The instances that may be running now: in directory mode the
-    /// registered ones (`true`: the list is exact), else every slot.
+    /// The other instances that may be running now, and whether that list
+    /// is exact (else every slot is in it).
     pub fn instances(&self) -> (Vec<SteamId>, bool) {
         let me = self.shared.me;
-        let exact = self.shared.directory.is_registry();
-        let ids = (0..super::config::MAX_SLOTS)
-            .filter(|slot| self.shared.directory.addr(*slot).is_some())
+        let running = self.shared.directory.running_slots();
+        let exact = running.is_some();
+        let slots = running.unwrap_or_else(|| (0..super::config::MAX_SLOTS).collect());
+        let ids = slots
+            .into_iter()
             .map(LocalConfig::steam_id)
             .filter(|id| *id != me)
             .collect();
