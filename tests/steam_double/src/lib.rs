@@ -286,7 +286,13 @@ mod tests {
         assert_eq!(unsafe { SteamAPI_InitFlat(std::ptr::null_mut()) }, 0);
         assert!(dir.join(format!("{A}.up")).exists(), "init marks us up");
         profile_while_up(&dir);
-        let lobby = lobby_through_exports();
+        let created_lobby = lobby_through_exports();
+        assert!(
+            dir.join("lobbies")
+                .join(format!("{created_lobby}.lobby"))
+                .exists(),
+            "stored while we were in it"
+        );
 
         // B sends before we accept: a pending request.
         fs::write(pkt(A, B, 0), encode_packet(B, 0, b"x")).unwrap();
@@ -390,7 +396,9 @@ mod tests {
         );
         profile_after_shutdown(&dir);
         assert!(
-            !dir.join("lobbies").join(format!("{lobby}.lobby")).exists(),
+            !dir.join("lobbies")
+                .join(format!("{created_lobby}.lobby"))
+                .exists(),
             "shutdown left the lobby, its last member gone"
         );
         assert_eq!(

@@ -207,7 +207,9 @@ pub(crate) fn decode_note(bytes: &[u8]) -> Option<Note> {
 }
 
 /// Held while a process changes lobbies: the lock ends when it drops.
-pub(crate) struct LobbyLock(#[allow(dead_code)] File);
+pub(crate) struct LobbyLock {
+    _file: File,
+}
 
 impl Double {
     fn lobby_dir(&self) -> PathBuf {
@@ -230,16 +232,20 @@ impl Double {
             .open(self.lobby_dir().join("lock"))
             .ok()?;
         file.lock().ok()?;
-        Some(LobbyLock(file))
+        Some(LobbyLock { _file: file })
     }
 
-    /// A new lobby id, under the lock.
+    /// A new lobby id, under the lock. Ids of stored lobbies are skipped,
+    /// should the counter file have been lost.
     pub(crate) fn next_lobby_id(&self, _lock: &LobbyLock) -> Option<u64> {
         let path = self.lobby_dir().join("next");
-        let account: u32 = fs::read_to_string(&path)
+        let mut account: u32 = fs::read_to_string(&path)
             .ok()
             .and_then(|t| t.trim().parse().ok())
             .unwrap_or(1);
+        while self.lobby_file(lobby_id(account)).exists() {
+            account = account.checked_add(1)?;
+        }
         fs::write(&path, (account.checked_add(1)?).to_string()).ok()?;
         Some(lobby_id(account))
     }

@@ -215,8 +215,8 @@ impl Matchmaking for SteamBackend {
             LobbyType::Public => steamworks::LobbyType::Public,
             LobbyType::Invisible => steamworks::LobbyType::Invisible,
             // The crate's create_lobby has no such type, and only its
-            // wrapper gets the call result: Valve documents this type as
-            // created through the Web API only, so it fails as Steam would.
+            // wrapper gets the call result. Valve documents this type as
+            // made through the Web API only: a failure, not another type.
             LobbyType::PrivateUnique => {
                 log::warn!(
                     "createLobby: Steam creates LOBBY_TYPE_PRIVATE_UNIQUE lobbies through its Web API only"
