@@ -5,6 +5,7 @@ extends "res://lib/suite.gd"
 
 const MAGIC := 0x534E4C42
 const TIMEOUT_MS := 2000  # STEAM_NETWORKING_LOCAL_TIMEOUT_MS in tests/run
+const PEER := "res://peers/lobby_peer.gd"
 
 var me := peer_steam_id(0)
 var updates: Array = []
@@ -53,7 +54,7 @@ func test_01_a_member_in_another_process() -> void:
 	check_eq(created[0][0] if not created.is_empty() else -1, Steam.RESULT_OK, "lobby_created")
 	check(Steam.setLobbyData(lobby, "mode", "ctf"), "the owner sets lobby data")
 	var b := peer_steam_id(1)
-	pids[1] = spawn_peer(1, ["--find", "--mode=ctf"], "res://peers/lobby_member.gd")
+	pids[1] = spawn_peer(1, ["--find=ctf"], PEER)
 	var entered: bool = await wait_until(func(): return [lobby, b, b, Steam.CHAT_MEMBER_STATE_CHANGE_ENTERED] in updates, 20000)
 	check(entered, "lobby_chat_update ENTERED for the joiner: %s" % [updates])
 	check_eq(Steam.getNumLobbyMembers(lobby), 2, "two members")
@@ -65,10 +66,10 @@ func test_01_a_member_in_another_process() -> void:
 	# P2P follows the lobby: the member accepts us because we are in it.
 	check(Steam.sendP2PPacket(b, "ping".to_utf8_buffer(), Steam.P2P_SEND_RELIABLE, 0), "send to the member")
 	check_eq((await read_next(0)).get("data", PackedByteArray()).get_string_from_utf8(), "ping", "echo from the member")
-	Steam.sendLobbyChatMsg(lobby, "cmd:echo:hi")
+	Steam.sendLobbyChatMsg(lobby, "cmd:all:echo:hi")
 	var echoed: bool = await wait_until(func(): return [lobby, b, "echo:hi"] in messages, 5000)
 	check(echoed, "chat reaches the member and back: %s" % [messages])
-	check([lobby, me, "cmd:echo:hi"] in messages, "the sender gets its own line too")
+	check([lobby, me, "cmd:all:echo:hi"] in messages, "the sender gets its own line too")
 
 
 func test_02_hostile_lobby_datagrams_change_nothing() -> void:
@@ -99,7 +100,7 @@ func test_02_hostile_lobby_datagrams_change_nothing() -> void:
 	check_eq(Steam.getNumLobbyMembers(lobby), 2, "still two members")
 	check_eq(Steam.getLobbyOwner(lobby), me, "still the owner")
 	check_eq(Steam.getFriendPersonaName(b), "Player 2", "the member's name unchanged")
-	Steam.sendLobbyChatMsg(lobby, "cmd:echo:still")
+	Steam.sendLobbyChatMsg(lobby, "cmd:all:echo:still")
 	var echoed: bool = await wait_until(func(): return [lobby, b, "echo:still"] in messages, 5000)
 	check(echoed, "the member still answers")
 	udp.close()
@@ -108,19 +109,25 @@ func test_02_hostile_lobby_datagrams_change_nothing() -> void:
 func test_03_a_killed_owner_is_replaced_within_the_timeout() -> void:
 	var c := peer_steam_id(2)
 	var d := peer_steam_id(3)
-	pids[2] = spawn_peer(2, ["--create=4", "--mode=dm"], "res://peers/lobby_member.gd")
-	var found := []
-	var deadline := Time.get_ticks_msec() + 20000
-	while found.is_empty() and Time.get_ticks_msec() < deadline:
-		found = await list("dm")
-	var listed := not found.is_empty()
-	check(listed, "the other instance's lobby is listed")
-	if not listed:
+	# The third instance joins our lobby, then creates one of its own there.
+	pids[2] = spawn_peer(2, ["--find=ctf"], PEER)
+	var c_in: bool = await wait_until(func(): return [lobby, c, c, Steam.CHAT_MEMBER_STATE_CHANGE_ENTERED] in updates, 20000)
+	check(c_in, "the third instance joined")
+	Steam.sendLobbyChatMsg(lobby, "cmd:%d:create:4:dm:1" % c)
+	var created := func():
+		for m in messages:
+			if m[0] == lobby and m[1] == c and m[2].begins_with("created:dm:"):
+				return int(m[2].trim_prefix("created:dm:"))
+		return 0
+	var made: bool = await wait_until(func(): return created.call() != 0, 10000)
+	check(made, "the third instance created a lobby: %s" % [messages])
+	if not made:
 		return
-	other_lobby = found[0]
+	other_lobby = created.call()
+	check_eq(await list("dm"), [other_lobby], "its lobby is listed")
 	check_eq(await joined_response(other_lobby), [other_lobby, Steam.CHAT_ROOM_ENTER_RESPONSE_SUCCESS], "joined")
 	check_eq(Steam.getLobbyOwner(other_lobby), c, "its creator owns it")
-	pids[3] = spawn_peer(3, ["--find", "--mode=dm"], "res://peers/lobby_member.gd")
+	pids[3] = spawn_peer(3, ["--find=dm"], PEER)
 	var entered: bool = await wait_until(func(): return [other_lobby, d, d, Steam.CHAT_MEMBER_STATE_CHANGE_ENTERED] in updates, 20000)
 	check(entered, "a third member entered")
 	kill_peer(pids[2])
@@ -132,7 +139,7 @@ func test_03_a_killed_owner_is_replaced_within_the_timeout() -> void:
 	check(took <= TIMEOUT_MS + 200, "noticed within the timeout (%d ms)" % took)
 	check_eq(Steam.getLobbyOwner(other_lobby), me, "the earliest-joined member owns it now")
 	check_eq(Steam.getNumLobbyMembers(other_lobby), 2, "us and the third member")
-	Steam.sendLobbyChatMsg(other_lobby, "cmd:echo:after")
+	Steam.sendLobbyChatMsg(other_lobby, "cmd:all:echo:after")
 	var echoed: bool = await wait_until(func(): return [other_lobby, d, "echo:after"] in messages, 5000)
 	check(echoed, "the third member follows the new owner")
 	check_eq(await list("dm"), [other_lobby], "the lobby is listed under its new owner")
@@ -141,5 +148,5 @@ func test_03_a_killed_owner_is_replaced_within_the_timeout() -> void:
 func after_all() -> void:
 	for l in [lobby, other_lobby]:
 		if l != 0:
-			Steam.sendLobbyChatMsg(l, "cmd:quit")
+			Steam.sendLobbyChatMsg(l, "cmd:all:quit")
 	Steam.steamShutdown()

@@ -301,6 +301,15 @@ impl LocalBackend {
     }
 }
 
+impl Drop for LocalBackend {
+    fn drop(&mut self) {
+        // steamShutdown leaves the lobbies, as Steam does.
+        let now = Instant::now();
+        self.lobbies.leave_all(now);
+        self.lobby_step(now);
+    }
+}
+
 /// Tells this start of an instance apart from earlier ones (lobby links
 /// and lobby ids), without a random-number crate.
 fn start_seed() -> u64 {

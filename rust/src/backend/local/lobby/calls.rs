@@ -76,6 +76,16 @@ impl Lobbies {
         self.rooms.remove(&lobby);
     }
 
+    /// Leaves every lobby (the instance shuts down): members hear it at
+    /// once rather than after the timeout, unless the datagrams are lost.
+    pub fn leave_all(&mut self, now: Instant) {
+        let lobbies: Vec<u64> = self.rooms.keys().copied().collect();
+        for lobby in lobbies {
+            self.leave(lobby, now);
+        }
+        self.joining.clear();
+    }
+
     /// `inviteUserToLobby`.
     pub fn invite(&mut self, lobby: u64, invitee: SteamId, now: Instant) -> bool {
         if !self.rooms.contains_key(&lobby) {

@@ -384,3 +384,28 @@ fn lobbies_of_other_apps_stay_apart() {
     assert_eq!(net.list(1, vec![]), Vec::<u64>::new());
     assert_eq!(net.join(1, lobby), EnterResponse::DoesntExist as u32);
 }
+
+#[test]
+fn an_instance_that_shuts_down_leaves_its_lobbies() {
+    let mut net = Net::new(3);
+    let lobby = net.create(0, LobbyType::Public, 4);
+    assert_eq!(net.join(1, lobby), 1);
+    assert_eq!(net.join(2, lobby), 1);
+    for i in 0..3 {
+        net.take(i);
+    }
+    // The owner shuts down: its last datagrams go out, then it is silent.
+    let now = net.now;
+    net.nodes[0].leave_all(now);
+    net.run(STEP);
+    net.alive[0] = false;
+    net.run(Duration::from_millis(50));
+    for i in [1, 2] {
+        assert_eq!(
+            chat_updates(&net.take(i)),
+            vec![(id(0).raw(), member_change::LEFT)],
+            "instance {i}"
+        );
+        assert_eq!(net.nodes[i].owner(lobby), Some(id(1)));
+    }
+}
