@@ -145,7 +145,7 @@ func _peer(id: int) -> Dictionary:
 		_add_chat("* talking with %s" % _name(id))
 		_send(id, "H".to_utf8_buffer())
 		if screenshot_path != "":
-			send_chat("hi %d, this is %d!" % [id, Steam.getSteamID()])
+			send_chat("hi %s, this is %s!" % [_name(id), Steam.getPersonaName()])
 	return peers[id]
 
 
