@@ -10,6 +10,7 @@ pub mod api;
 pub mod backend;
 mod class_enums;
 mod logging;
+pub mod multiplayer;
 pub mod p2p;
 pub mod settings;
 mod steam;
@@ -24,6 +25,7 @@ unsafe impl ExtensionLibrary for SteamNetworkingExtension {
         if stage == InitStage::Scene {
             steam::set_unloading(false);
             class_enums::register::<steam::Steam>(steam::ENUMS);
+            class_enums::register::<steam::SteamMultiplayerPeer>(steam::PEER_ENUMS);
             settings::register_all();
             logging::install(settings::string(settings::LOG_LEVEL).as_deref());
             settings::schedule_startup_init();

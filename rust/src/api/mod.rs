@@ -9,6 +9,7 @@
 mod apps;
 mod friends;
 mod matchmaking;
+mod multiplayer;
 mod networking;
 mod user;
 mod utils;
@@ -40,6 +41,11 @@ pub struct Client {
     last_init: Option<(InitStatus, String)>,
     /// Lobby list filters added since the last `requestLobbyList`.
     lobby_filters: Vec<crate::p2p::lobby::ListFilter>,
+    /// Callbacks pumped from the backend (by `run_callbacks`, or by a
+    /// multiplayer peer's poll) that the game has not been given yet.
+    pending: Vec<Event>,
+    /// The latest session events, numbered, for multiplayer peers.
+    sessions: multiplayer::SessionLog,
 }
 
 impl Default for Client {
@@ -47,6 +53,9 @@ impl Default for Client {
         Self::with_starter(backend::start)
     }
 }
+
+/// Callbacks kept for a game that has not called `run_callbacks` at most.
+const MAX_PENDING: usize = 65536;
 
 /// A call's answer, or why it was refused.
 pub(crate) type Result<T> = std::result::Result<T, InputError>;
@@ -59,6 +68,8 @@ impl Client {
             starter,
             last_init: None,
             lobby_filters: Vec::new(),
+            pending: Vec::new(),
+            sessions: multiplayer::SessionLog::default(),
         }
     }
 
@@ -121,6 +132,7 @@ impl Client {
     pub fn shutdown(&mut self) {
         self.backend = None;
         self.lobby_filters.clear();
+        self.pending.clear();
     }
 
     /// Whether a backend is running.
@@ -142,11 +154,26 @@ impl Client {
 
     /// Pumps the backend; the caller emits the returned events as signals.
     pub fn run_callbacks(&mut self) -> Vec<Event> {
-        let mut events = Vec::new();
-        if let Some(backend) = self.backend.as_deref_mut() {
-            backend.poll(&mut events);
+        self.pump();
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Moves the backend's callbacks into `pending` (noting session events
+    /// for multiplayer peers), bounded for a game that never asks for them.
+    fn pump(&mut self) {
+        let Some(backend) = self.backend.as_deref_mut() else {
+            return;
+        };
+        let before = self.pending.len();
+        backend.poll(&mut self.pending);
+        self.sessions.note(&self.pending[before..]);
+        if self.pending.len() > MAX_PENDING {
+            let excess = self.pending.len() - MAX_PENDING;
+            self.pending.drain(..excess);
+            log::warn!(
+                "{excess} Steam callbacks dropped: call Steam.run_callbacks() every frame (or init with embed_callbacks)"
+            );
         }
-        events
     }
 }
 

@@ -19,11 +19,14 @@ mod apps;
 mod enums;
 mod friends;
 mod matchmaking;
+mod multiplayer_peer;
 mod networking;
 mod user;
 mod utils;
 
 pub use enums::ENUMS;
+pub use multiplayer_peer::PEER_ENUMS;
+pub use multiplayer_peer::SteamMultiplayerPeer;
 
 /// Steam's peer-to-peer networking, with GodotSteam's method names, arguments
 /// and return values (the deprecated ISteamNetworking P2P API).
@@ -79,11 +82,25 @@ static REPORTED: Mutex<Option<RepeatFilter>> = Mutex::new(None);
 /// Logs why `call` was refused, unless the same error from the same call
 /// was logged moments ago (then it is counted and summed up later).
 pub(crate) fn report(call: &str, message: &str) {
+    report_as(&format!("Steam.{call}"), message);
+}
+
+/// [`report`] for a call named in full (`SteamMultiplayerPeer.poll`).
+pub(crate) fn report_as(call: &str, message: &str) {
     let mut reported = REPORTED.lock().unwrap_or_else(PoisonError::into_inner);
     let filter = reported.get_or_insert_with(RepeatFilter::default);
     if let Some(line) = filter.line(call, message, Instant::now()) {
-        log::error!("Steam.{call}(): {line}");
+        log::error!("{call}(): {line}");
     }
+}
+
+/// Runs `f` with the running `Steam` singleton's API (the one owner of the
+/// backend); `None` if the singleton is gone.
+pub(crate) fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
+    let steam = Engine::singleton().get_singleton("Steam")?;
+    let mut steam = steam.try_cast::<Steam>().ok()?;
+    let mut bound = steam.bind_mut();
+    Some(f(&mut bound.client))
 }
 
 /// Forgets the refused calls reported so far (after an init or a shutdown

@@ -1,0 +1,575 @@
+//! The peer's state machine: hosting or joining, ids, the handshake, what
+//! arrives and where packets go. It takes the time and a [`Net`] as
+//! arguments, so the handshake and its timeouts are tested without Godot.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use super::wire::{self, Control};
+use super::{Incoming, Mode, Net, PeerError, SessionEvent, Signal, Status};
+use crate::p2p::SteamId;
+use crate::p2p::limits::MAX_UNRELIABLE_BYTES;
+
+/// How long a client waits for the host's answer (the backend's session
+/// timeout usually ends it sooner).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Packets read per poll at most, so a flood cannot stall a frame.
+const READS_PER_POLL: usize = 8192;
+/// Packets waiting for the game at most (then reading pauses).
+const MAX_WAITING: usize = 16384;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Role {
+    #[default]
+    Idle,
+    Host,
+    Client,
+}
+
+/// One `SteamMultiplayerPeer`'s state.
+#[derive(Debug, Default)]
+pub struct Core {
+    role: Role,
+    status: Status,
+    unique_id: i32,
+    port: u16,
+    /// `host_with_lobby`: only its members may connect.
+    lobby: Option<u64>,
+    /// A client's host.
+    host: Option<SteamId>,
+    peers: BTreeMap<i32, SteamId>,
+    ids: HashMap<SteamId, i32>,
+    incoming: VecDeque<Incoming>,
+    signals: Vec<Signal>,
+    refuse: bool,
+    /// `set_target_peer`: 0 everyone, > 0 that peer, < 0 all but that one.
+    pub target: i32,
+    /// `set_transfer_channel`.
+    pub channel: i32,
+    /// `set_transfer_mode`.
+    pub mode: Mode,
+    seq_out: HashMap<(i32, i32), u32>,
+    seq_in: HashMap<(i32, i32), u32>,
+    cursor: u64,
+    rng: u64,
+    connect_deadline: Option<Instant>,
+}
+
+/// Whether sequence number `a` comes after `b` (wrapping).
+fn newer(a: u32, b: u32) -> bool {
+    a != b && a.wrapping_sub(b) < u32::MAX / 2
+}
+
+impl Core {
+    /// A closed peer; `seed` varies the ids a host hands out.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            rng: seed | 1,
+            ..Self::default()
+        }
+    }
+
+    /// `get_connection_status`.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// `get_unique_id`: 1 for the host, the host-given id for a connected
+    /// client, 0 before that.
+    pub fn unique_id(&self) -> i32 {
+        self.unique_id
+    }
+
+    /// `is_server`.
+    pub fn is_server(&self) -> bool {
+        self.role == Role::Host
+    }
+
+    /// `set_refuse_new_connections` / `is_refusing_new_connections`.
+    pub fn set_refusing(&mut self, refuse: bool) {
+        self.refuse = refuse;
+    }
+
+    /// Whether new clients are turned away.
+    pub fn is_refusing(&self) -> bool {
+        self.refuse
+    }
+
+    /// The virtual port in use.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The next packet, as `get_packet_*` describe it.
+    pub fn next_packet(&self) -> Option<&Incoming> {
+        self.incoming.front()
+    }
+
+    /// Takes the next packet.
+    pub fn take_packet(&mut self) -> Option<Incoming> {
+        self.incoming.pop_front()
+    }
+
+    /// Packets waiting.
+    pub fn waiting(&self) -> usize {
+        self.incoming.len()
+    }
+
+    /// `get_steam_id_for_peer_id`: 0 if unknown.
+    pub fn steam_id_of(&self, net: &dyn Net, peer: i32) -> u64 {
+        if peer != 0 && peer == self.unique_id {
+            return net.me().map_or(0, SteamId::raw);
+        }
+        match self.role {
+            Role::Client if peer == 1 && self.status == Status::Connected => {
+                self.host.map_or(0, SteamId::raw)
+            }
+            _ => self.peers.get(&peer).map_or(0, |s| s.raw()),
+        }
+    }
+
+    /// `get_peer_id_for_steam_id`: 0 if unknown.
+    pub fn peer_id_of(&self, net: &dyn Net, steam_id: u64) -> i32 {
+        if self.unique_id != 0 && net.me().map(SteamId::raw) == Some(steam_id) {
+            return self.unique_id;
+        }
+        if self.role == Role::Client && self.host.map(SteamId::raw) == Some(steam_id) {
+            return if self.status == Status::Connected {
+                1
+            } else {
+                0
+            };
+        }
+        self.ids
+            .iter()
+            .find(|(s, _)| s.raw() == steam_id)
+            .map_or(0, |(_, id)| *id)
+    }
+
+    fn start(&mut self, net: &mut dyn Net, port: u16) -> Result<SteamId, PeerError> {
+        if self.role != Role::Idle {
+            return Err(PeerError::AlreadyInUse);
+        }
+        let me = net.me().ok_or_else(|| {
+            PeerError::CantCreate(
+                "Steam is not initialized: call Steam.steamInit() (or steamInitEx()) first; \
+                 SteamMultiplayerPeer uses the backend the Steam singleton runs"
+                    .into(),
+            )
+        })?;
+        // Packets a previous peer on this port left behind are not ours.
+        for godot in 0..wire::CHANNELS {
+            while net.read(wire::channel(port, godot)).is_some() {}
+        }
+        while net.read(wire::control_channel(port)).is_some() {}
+        net.session_events(&mut self.cursor);
+        self.port = port;
+        Ok(me)
+    }
+
+    /// `create_host`, and `host_with_lobby` with `lobby`.
+    pub fn create_host(
+        &mut self,
+        net: &mut dyn Net,
+        port: u16,
+        lobby: Option<u64>,
+    ) -> Result<(), PeerError> {
+        if self.role != Role::Idle {
+            return Err(PeerError::AlreadyInUse);
+        }
+        if let Some(lobby) = lobby {
+            let me = net.me();
+            let owner = net.lobby_owner(lobby);
+            if owner.is_none() || owner != me {
+                return Err(PeerError::CantCreate(format!(
+                    "host_with_lobby: the local user must own lobby {lobby} (getLobbyOwner says {})",
+                    owner.map_or(0, SteamId::raw)
+                )));
+            }
+        }
+        self.start(net, port)?;
+        self.role = Role::Host;
+        self.status = Status::Connected;
+        self.unique_id = 1;
+        self.lobby = lobby;
+        Ok(())
+    }
+
+    /// `create_client`.
+    pub fn create_client(
+        &mut self,
+        net: &mut dyn Net,
+        host: SteamId,
+        port: u16,
+        now: Instant,
+    ) -> Result<(), PeerError> {
+        if self.role != Role::Idle {
+            return Err(PeerError::AlreadyInUse);
+        }
+        if net.me() == Some(host) {
+            return Err(PeerError::InvalidParameter(format!(
+                "create_client: {host} is this user's own Steam ID; a client connects to another user's host"
+            )));
+        }
+        self.start(net, port)?;
+        if !net.send(
+            host,
+            &Control::Hello.encode(),
+            true,
+            wire::control_channel(port),
+        ) {
+            return Err(PeerError::CantCreate(format!(
+                "create_client: the backend refused to send to {host}"
+            )));
+        }
+        self.role = Role::Client;
+        self.status = Status::Connecting;
+        self.host = Some(host);
+        self.connect_deadline = Some(now + CONNECT_TIMEOUT);
+        Ok(())
+    }
+
+    /// `connect_to_lobby`: a client of the lobby's owner.
+    pub fn connect_to_lobby(
+        &mut self,
+        net: &mut dyn Net,
+        lobby: u64,
+        port: u16,
+        now: Instant,
+    ) -> Result<(), PeerError> {
+        if self.role != Role::Idle {
+            return Err(PeerError::AlreadyInUse);
+        }
+        let me = net.me();
+        if me.is_none() || !net.lobby_members(lobby).iter().any(|m| Some(*m) == me) {
+            return Err(PeerError::CantCreate(format!(
+                "connect_to_lobby: the local user is not a member of lobby {lobby} (join it first)"
+            )));
+        }
+        let owner = net.lobby_owner(lobby).ok_or_else(|| {
+            PeerError::CantCreate(format!("connect_to_lobby: lobby {lobby} has no owner"))
+        })?;
+        self.create_client(net, owner, port, now)
+    }
+
+    fn new_id(&mut self) -> i32 {
+        loop {
+            self.rng ^= self.rng << 13;
+            self.rng ^= self.rng >> 7;
+            self.rng ^= self.rng << 17;
+            let id = (self.rng % (i32::MAX as u64 - 1)) as i32 + 2;
+            if !self.peers.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    fn forget(&mut self, id: i32) {
+        if let Some(steam) = self.peers.remove(&id) {
+            self.ids.remove(&steam);
+        }
+        self.seq_in.retain(|(p, _), _| *p != id);
+        self.seq_out.retain(|(p, _), _| *p != id);
+    }
+
+    /// Ends a client's connection to its host: `Disconnected(1)` if it was
+    /// connected; a connecting client has failed (`connection_failed`).
+    fn lose_host(&mut self) {
+        if self.status == Status::Connected {
+            self.signals.push(Signal::Disconnected(1));
+        }
+        self.reset();
+    }
+
+    fn reset(&mut self) {
+        let (refuse, rng, cursor) = (self.refuse, self.rng, self.cursor);
+        let (target, channel, mode) = (self.target, self.channel, self.mode);
+        let signals = std::mem::take(&mut self.signals);
+        *self = Self {
+            refuse,
+            rng,
+            cursor,
+            target,
+            channel,
+            mode,
+            signals,
+            ..Self::default()
+        };
+    }
+
+    /// Does the work: session events, the handshake, arriving packets.
+    /// Returns the signals to emit, in order.
+    pub fn poll(&mut self, net: &mut dyn Net, now: Instant) -> Vec<Signal> {
+        if self.role != Role::Idle {
+            for event in net.session_events(&mut self.cursor) {
+                self.on_session_event(net, event);
+            }
+        }
+        match self.role {
+            Role::Idle => {}
+            Role::Host => self.poll_host(net),
+            Role::Client => self.poll_client(net, now),
+        }
+        std::mem::take(&mut self.signals)
+    }
+
+    fn on_session_event(&mut self, net: &mut dyn Net, event: SessionEvent) {
+        match (self.role, event) {
+            (Role::Host, SessionEvent::Request(from)) => {
+                let allowed = match self.lobby {
+                    Some(lobby) => net.lobby_members(lobby).contains(&from),
+                    None => true,
+                };
+                // Others are the game's to decide (its p2p_session_request).
+                // A refusing host still takes the session, to say no at once.
+                if allowed {
+                    net.accept(from);
+                }
+            }
+            (Role::Host, SessionEvent::Failed(from)) => {
+                if let Some(id) = self.ids.get(&from).copied() {
+                    self.forget(id);
+                    self.signals.push(Signal::Disconnected(id));
+                }
+            }
+            (Role::Client, SessionEvent::Request(from)) if Some(from) == self.host => {
+                net.accept(from);
+            }
+            (Role::Client, SessionEvent::Failed(from)) if Some(from) == self.host => {
+                self.lose_host();
+            }
+            _ => {}
+        }
+    }
+
+    fn poll_host(&mut self, net: &mut dyn Net) {
+        let control = wire::control_channel(self.port);
+        while let Some((from, bytes)) = net.read(control) {
+            match Control::decode(&bytes) {
+                Some(Control::Hello) => self.on_hello(net, from),
+                Some(Control::Bye) => {
+                    if let Some(id) = self.ids.get(&from).copied() {
+                        self.forget(id);
+                        self.signals.push(Signal::Disconnected(id));
+                    }
+                }
+                _ => log::debug!("SteamMultiplayerPeer: ignored a control message from {from}"),
+            }
+        }
+        self.read_data(net, |core, from| core.ids.get(&from).copied());
+    }
+
+    fn on_hello(&mut self, net: &mut dyn Net, from: SteamId) {
+        let control = wire::control_channel(self.port);
+        if let Some(old) = self.ids.get(&from).copied() {
+            // The same user connecting again: its old self is gone.
+            self.forget(old);
+            self.signals.push(Signal::Disconnected(old));
+        }
+        let allowed = match self.lobby {
+            Some(lobby) => net.lobby_members(lobby).contains(&from),
+            None => true,
+        };
+        if self.refuse || !allowed {
+            net.send(from, &Control::Refused.encode(), true, control);
+            return;
+        }
+        let id = self.new_id();
+        net.send(from, &Control::Welcome(id).encode(), true, control);
+        self.peers.insert(id, from);
+        self.ids.insert(from, id);
+        self.signals.push(Signal::Connected(id));
+    }
+
+    fn poll_client(&mut self, net: &mut dyn Net, now: Instant) {
+        let Some(host) = self.host else {
+            return;
+        };
+        let control = wire::control_channel(self.port);
+        while let Some((from, bytes)) = net.read(control) {
+            if from != host {
+                continue;
+            }
+            match Control::decode(&bytes) {
+                Some(Control::Welcome(id)) if self.status == Status::Connecting => {
+                    self.unique_id = id;
+                    self.status = Status::Connected;
+                    self.connect_deadline = None;
+                    self.peers.insert(1, host);
+                    self.signals.push(Signal::Connected(1));
+                }
+                Some(Control::Refused) => {
+                    log::warn!("SteamMultiplayerPeer: the host {host} refused the connection");
+                    self.lose_host();
+                    return;
+                }
+                Some(Control::Bye) => {
+                    self.lose_host();
+                    return;
+                }
+                _ => {}
+            }
+        }
+        if self.status == Status::Connecting {
+            if self.connect_deadline.is_some_and(|d| now >= d) {
+                log::warn!(
+                    "SteamMultiplayerPeer: the host {host} did not answer within {CONNECT_TIMEOUT:?}"
+                );
+                self.lose_host();
+            }
+            // Game packets wait until the host has given us our id.
+            return;
+        }
+        self.read_data(net, |_, from| (from == host).then_some(1));
+    }
+
+    /// Reads every data channel, filing packets from known senders.
+    fn read_data(&mut self, net: &mut dyn Net, id_of: impl Fn(&Self, SteamId) -> Option<i32>) {
+        let mut reads = 0;
+        for godot in 0..wire::CHANNELS {
+            let channel = wire::channel(self.port, godot);
+            while reads < READS_PER_POLL && self.incoming.len() < MAX_WAITING {
+                let Some((from, bytes)) = net.read(channel) else {
+                    break;
+                };
+                reads += 1;
+                let Some(id) = id_of(self, from) else {
+                    continue;
+                };
+                let Some((mode, seq, payload)) = wire::decode_data(&bytes) else {
+                    log::debug!("SteamMultiplayerPeer: dropped a malformed packet from {from}");
+                    continue;
+                };
+                if mode == Mode::UnreliableOrdered {
+                    let last = self
+                        .seq_in
+                        .entry((id, godot))
+                        .or_insert(seq.wrapping_sub(1));
+                    if !newer(seq, *last) {
+                        continue; // late: a newer one came first
+                    }
+                    *last = seq;
+                }
+                self.incoming.push_back(Incoming {
+                    from: id,
+                    channel: godot,
+                    mode,
+                    data: payload.to_vec(),
+                });
+            }
+        }
+    }
+
+    /// `put_packet`: to the target peer(s), with the transfer mode and
+    /// channel set. Returns whether an oversized unreliable packet went
+    /// reliably (the caller warns once).
+    pub fn put_packet(&mut self, net: &mut dyn Net, data: &[u8]) -> Result<bool, PeerError> {
+        if self.status != Status::Connected {
+            return Err(PeerError::Unconfigured);
+        }
+        if data.len() > wire::MAX_PACKET {
+            return Err(PeerError::InvalidParameter(format!(
+                "packet of {} bytes: SteamMultiplayerPeer sends at most {} bytes",
+                data.len(),
+                wire::MAX_PACKET
+            )));
+        }
+        let targets: Vec<(i32, SteamId)> = match (self.role, self.target) {
+            (Role::Client, 0 | 1) => self.peers.iter().map(|(i, s)| (*i, *s)).collect(),
+            (Role::Client, t) if t < 0 && t != -1 => {
+                self.peers.iter().map(|(i, s)| (*i, *s)).collect()
+            }
+            (Role::Client, t) => {
+                return Err(PeerError::InvalidParameter(format!(
+                    "target peer {t}: a client reaches other peers through the host (SceneMultiplayer's server relay)"
+                )));
+            }
+            (_, 0) => self.peers.iter().map(|(i, s)| (*i, *s)).collect(),
+            (_, t) if t < 0 => self
+                .peers
+                .iter()
+                .filter(|(i, _)| **i != -t)
+                .map(|(i, s)| (*i, *s))
+                .collect(),
+            (_, t) => match self.peers.get(&t) {
+                Some(s) => vec![(t, *s)],
+                None => {
+                    return Err(PeerError::InvalidParameter(format!(
+                        "target peer {t} is not connected"
+                    )));
+                }
+            },
+        };
+        let godot = if (0..wire::CHANNELS).contains(&self.channel) {
+            self.channel
+        } else {
+            0
+        };
+        let channel = wire::channel(self.port, godot);
+        let header = 1 + if self.mode == Mode::UnreliableOrdered {
+            4
+        } else {
+            0
+        };
+        let reliable = self.mode == Mode::Reliable || data.len() + header > MAX_UNRELIABLE_BYTES;
+        for (id, steam) in targets {
+            let seq = if self.mode == Mode::UnreliableOrdered {
+                let next = self.seq_out.entry((id, godot)).or_insert(0);
+                *next = next.wrapping_add(1);
+                *next
+            } else {
+                0
+            };
+            net.send(
+                steam,
+                &wire::encode_data(self.mode, seq, data),
+                reliable,
+                channel,
+            );
+        }
+        Ok(reliable && self.mode != Mode::Reliable)
+    }
+
+    /// `disconnect_peer`: the peer is told, and `peer_disconnected` follows
+    /// from the next poll (for a client, about the host).
+    pub fn disconnect_peer(&mut self, net: &mut dyn Net, id: i32) -> Result<(), PeerError> {
+        let control = wire::control_channel(self.port);
+        match self.role {
+            Role::Host => {
+                let steam = self.peers.get(&id).copied().ok_or_else(|| {
+                    PeerError::InvalidParameter(format!("disconnect_peer: no peer {id}"))
+                })?;
+                net.send(steam, &Control::Bye.encode(), true, control);
+                self.forget(id);
+                self.signals.push(Signal::Disconnected(id));
+                Ok(())
+            }
+            Role::Client if id == 1 => {
+                if let Some(host) = self.host {
+                    net.send(host, &Control::Bye.encode(), true, control);
+                }
+                self.lose_host();
+                Ok(())
+            }
+            _ => Err(PeerError::InvalidParameter(format!(
+                "disconnect_peer: no peer {id}"
+            ))),
+        }
+    }
+
+    /// `close`: every peer is told; no signals (as Godot's own peers).
+    pub fn close(&mut self, net: &mut dyn Net) {
+        let control = wire::control_channel(self.port);
+        let others: Vec<SteamId> = match self.role {
+            Role::Host => self.peers.values().copied().collect(),
+            Role::Client => self.host.into_iter().collect(),
+            Role::Idle => Vec::new(),
+        };
+        for steam in others {
+            net.send(steam, &Control::Bye.encode(), true, control);
+        }
+        self.reset();
+        self.signals.clear();
+        self.refuse = false;
+    }
+}
