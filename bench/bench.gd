@@ -12,7 +12,8 @@ func _initialize() -> void:
 
 
 ## BENCH_ONLY=<comma-separated names> runs only those benchmarks (for
-## profiling one): calls, batch, unreliable, reliable, bulk, latency, memory.
+## profiling one): calls, batch, unreliable, reliable, bulk, latency, rpc,
+## lobbies, memory.
 func wanted(name: String) -> bool:
 	var only := OS.get_environment("BENCH_ONLY")
 	return only.is_empty() or name in only.split(",")
@@ -293,6 +294,132 @@ func bench_two_processes() -> void:
 		row("latency, 32-byte round trip, busy-polling: 99th percentile",
 			"%.1f us" % percentile(ours_rtt, 0.99), "%.1f us" % percentile(base_rtt, 0.99),
 			percentile(ours_rtt, 0.99) / maxf(percentile(base_rtt, 0.99), 1), "")
+	if wanted("rpc"):
+		bench_rpc()
+
+
+const RPC_NODE := preload("res://rpc_node.gd")
+
+
+## One turn of the RPC benchmarks' busy loop, the same for both peers and in
+## both processes (peer.gd's rpc_pump): Steam callbacks and the multiplayer
+## poll (which polls the peer and runs the RPCs that came), without waiting
+## for frames, so frame pacing does not decide the numbers.
+func rpc_pump(mp: MultiplayerAPI) -> void:
+	Steam.run_callbacks()
+	mp.poll()
+
+
+## A hosting peer: ours (on a fresh Steam start: sessions with earlier
+## benchmarks' peers are gone with their processes) or ENet on udp_port.
+func rpc_host(ours: bool) -> MultiplayerPeer:
+	if ours:
+		Steam.steamShutdown()
+		Steam.steamInitEx()
+		var peer := SteamMultiplayerPeer.new()
+		peer.create_host()
+		return peer
+	var enet := ENetMultiplayerPeer.new()
+	enet.create_server(udp_port)
+	return enet
+
+
+## Hosts with `peer`, starts peer.gd's `role` as its client and waits until
+## it has connected: [pid, the client's peer id (0 if it did not come)].
+func rpc_start(peer: MultiplayerPeer, role: String) -> Array:
+	var node: RPC_NODE = root.get_node("RpcNode")
+	node.received = 0
+	node.acks = 0
+	node.last_pong = -1
+	var mp := get_multiplayer()
+	mp.multiplayer_peer = peer
+	var pid := start_peer(role)
+	var give_up := Time.get_ticks_msec() + 15000
+	while mp.get_peers().is_empty() and Time.get_ticks_msec() < give_up:
+		rpc_pump(mp)
+		OS.delay_usec(1000)
+	return [pid, 0 if mp.get_peers().is_empty() else mp.get_peers()[0]]
+
+
+func rpc_stop(pid: int, peer: MultiplayerPeer) -> void:
+	OS.kill(pid)
+	get_multiplayer().multiplayer_peer = OfflineMultiplayerPeer.new()
+	peer.close()
+
+
+## Reliable `data` RPCs received per second (best one-second window of
+## SECONDS after the first), from peer.gd's rpc_flood sender, which stays
+## at most two rounds of RPC_NODE.ROUND ahead of our acknowledgements.
+func rpc_throughput(ours: bool) -> float:
+	var peer := rpc_host(ours)
+	var up := rpc_start(peer, "rpc_flood_ours" if ours else "rpc_flood_enet")
+	var node: RPC_NODE = root.get_node("RpcNode")
+	var mp := get_multiplayer()
+	var meter := Meter.new()
+	var counted := 0
+	var give_up := Time.get_ticks_msec() + 15000
+	while up[1] != 0 and (Time.get_ticks_msec() < give_up or meter.started()):
+		rpc_pump(mp)
+		if node.received != counted:
+			if not meter.started():
+				meter.start(SECONDS)
+			meter.packets += node.received - counted
+			counted = node.received
+		if meter.started():
+			if not meter.tick():
+				break
+		else:
+			OS.delay_usec(200)  # the sender is still starting: leave it the core
+	rpc_stop(up[0], peer)
+	return meter.best[0]
+
+
+## Round trips of a `ping` RPC answered by a `pong` RPC from peer.gd's
+## rpc_echo client, in microseconds (measure_echo: a warm-up, then
+## LATENCY_SAMPLES).
+func rpc_round_trips(ours: bool) -> Array:
+	var peer := rpc_host(ours)
+	var up := rpc_start(peer, "rpc_echo_ours" if ours else "rpc_echo_enet")
+	var node: RPC_NODE = root.get_node("RpcNode")
+	var mp := get_multiplayer()
+	var to: int = up[1]
+	var sent := [0]
+	var echo := func() -> int:
+		if to == 0:
+			return -1
+		sent[0] += 1
+		var n: int = sent[0]
+		var t0 := Time.get_ticks_usec()
+		node.ping.rpc_id(to, n)
+		var deadline := t0 + 100000
+		while node.last_pong != n and Time.get_ticks_usec() < deadline:
+			rpc_pump(mp)
+		if node.last_pong != n:
+			return -1  # a late pong is ignored: it carries an older number
+		return Time.get_ticks_usec() - t0
+	var samples := measure_echo(echo) if to != 0 else []
+	rpc_stop(up[0], peer)
+	return samples
+
+
+func bench_rpc() -> void:
+	var node := RPC_NODE.new()
+	node.name = "RpcNode"
+	root.add_child(node)
+	var ours := rpc_throughput(true)
+	var enet := rpc_throughput(false)
+	row("RPC throughput: reliable RPCs (64-byte PackedByteArray) received per second, busy-polling (SteamMultiplayerPeer vs ENetMultiplayerPeer)",
+		"%.0f RPCs/s" % ours, "%.0f RPCs/s" % enet, ours / maxf(enet, 1),
+		"ours/baseline rate; target >= 1.0")
+	var ours_rtt := rpc_round_trips(true)
+	var enet_rtt := rpc_round_trips(false)
+	row("RPC round trip: reliable ping RPC, pong RPC back, busy-polling: median (SteamMultiplayerPeer vs ENetMultiplayerPeer)",
+		"%.1f us" % percentile(ours_rtt, 0.5), "%.1f us" % percentile(enet_rtt, 0.5),
+		percentile(ours_rtt, 0.5) / maxf(percentile(enet_rtt, 0.5), 1),
+		"target <= 1.2; 99th percentile %.1f vs %.1f us (%d vs %d samples)" % [
+			percentile(ours_rtt, 0.99), percentile(enet_rtt, 0.99), ours_rtt.size(), enet_rtt.size()])
+	root.remove_child(node)
+	node.free()
 
 
 ## Seconds of flood in the memory benchmark (BENCH_FLOOD_SECONDS, default 60).

@@ -7,6 +7,8 @@ var role := ""
 var seconds := 3.0
 var port := 0
 
+const RPC_NODE := preload("res://rpc_node.gd")
+
 
 func _initialize() -> void:
 	for arg in OS.get_cmdline_user_args():
@@ -100,6 +102,10 @@ func _run() -> void:
 				if n > 0:
 					var p := Steam.readP2PPacket(n, 0)
 					Steam.sendP2PPacket(p["remote_steam_id"], p["data"], Steam.P2P_SEND_UNRELIABLE_NO_DELAY, 0)
+		"rpc_flood_ours", "rpc_flood_enet", "rpc_echo_ours", "rpc_echo_enet":
+			# Steam runs for the ENet roles too: the loop is the same.
+			Steam.steamInitEx()
+			run_rpc(driver, deadline)
 		"udp_echo":
 			var udp := PacketPeerUDP.new()
 			udp.bind(port + 1, "127.0.0.1")
@@ -146,3 +152,48 @@ func send_rounds(send_round: Callable, read_acks: Callable, deadline: int) -> vo
 		elif Time.get_ticks_usec() - since > ROUND_TIMEOUT_USEC:
 			ahead -= 1
 			since = Time.get_ticks_usec()
+
+
+## The RPC benchmarks' client (SteamMultiplayerPeer or ENetMultiplayerPeer,
+## as the role's suffix says) with the shared node at /root/RpcNode, in the
+## same busy loop for both peers as bench.gd's: Steam callbacks and the
+## multiplayer poll, not waiting for frames. A flood sends 64-byte `data`
+## RPCs in rounds of RPC_NODE.ROUND, at most two rounds unacknowledged (as
+## send_rounds; reliable, so nothing times out); an echo only polls (the
+## node answers each ping).
+func run_rpc(driver: int, deadline: int) -> void:
+	var node := RPC_NODE.new()
+	node.name = "RpcNode"
+	root.add_child(node)
+	var mp := get_multiplayer()
+	var peer: MultiplayerPeer
+	if role.ends_with("_ours"):
+		var ours := SteamMultiplayerPeer.new()
+		ours.create_client(driver)
+		peer = ours
+	else:
+		var enet := ENetMultiplayerPeer.new()
+		enet.create_client("127.0.0.1", port)
+		peer = enet
+	mp.multiplayer_peer = peer
+	while peer.get_connection_status() != MultiplayerPeer.CONNECTION_CONNECTED and Time.get_ticks_msec() < deadline:
+		rpc_pump(mp)
+		OS.delay_usec(1000)
+	var payload := PackedByteArray()
+	payload.resize(64)
+	var flood := role.begins_with("rpc_flood")
+	var rounds := 0
+	while Time.get_ticks_msec() < deadline and peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED:
+		rpc_pump(mp)
+		while flood and rounds - node.acks < 2:
+			for i in RPC_NODE.ROUND:
+				node.data.rpc_id(1, payload)
+			rounds += 1
+	mp.multiplayer_peer = OfflineMultiplayerPeer.new()
+	peer.close()
+
+
+## One turn of the RPC benchmarks' loop (the same in bench.gd).
+func rpc_pump(mp: MultiplayerAPI) -> void:
+	Steam.run_callbacks()
+	mp.poll()

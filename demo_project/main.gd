@@ -1,37 +1,47 @@
-## Two-player demo of the `Steam` P2P API: the players find each other
-## through a lobby, each player's cursor is a dot the others see, plus a chat
-## line and a panel with the lobby, its members, live session state and
-## traffic. It uses only the public API, as a game would.
+## Multiplayer demo of the `Steam` lobby API and `SteamMultiplayerPeer`: the
+## players find each other through a lobby, then play over Godot's high-level
+## multiplayer. The lobby owner hosts (`host_with_lobby`: only members may
+## connect), the members connect (`connect_to_lobby`); each player's dot is
+## spawned by the host's MultiplayerSpawner and replicated by its
+## MultiplayerSynchronizer (player.tscn), the chat and the pings are RPCs,
+## and a panel shows the lobby, its members, the multiplayer peers and the
+## P2P sessions. It uses only the public API, as a game would.
 ##
 ## Start: real Steam when the client runs; otherwise the local backend (two
 ## instances on this machine). Each instance looks for a demo lobby and joins
 ## it, or creates one when there is none (two lonely lobbies merge: the
-## player alone in the newer one moves to the older). User arguments (after `--`):
+## player alone in the newer one moves to the older). When the owner leaves,
+## Steam picks a new owner, who hosts, and the others connect to it.
+## User arguments (after `--`):
 ##   --host                 create the lobby at once instead of looking first
-##   --scripted             headless conversation: send CHAT_COUNT messages
-##                          and PING_COUNT pings to every peer, print a
+##   --scripted             headless game: send CHAT_COUNT chat RPCs and
+##                          PING_COUNT ping RPCs to every peer, check that
+##                          theirs arrived and their dots moved, print a
 ##                          summary, exit 0 only if everything arrived
 ##   --peers=<n>            in scripted mode, how many peers to wait for (1)
 ##   --screenshot=<path>    once a peer is connected and has moved, save the
 ##                          window to a PNG and quit
+##   --verbose              also print the chat and event lines
 extends Node2D
 
-const CHANNEL_RELIABLE := 0
-const CHANNEL_CURSOR := 1
 const CHAT_COUNT := 20
 const PING_COUNT := 20
+## Replicated position changes of each other dot that scripted mode wants.
+const MIN_DOT_MOVES := 5
 const SCRIPT_TIMEOUT_MS := 30000
-const COLORS := [Color.DODGER_BLUE, Color.ORANGE_RED, Color.LIME_GREEN, Color.GOLD, Color.VIOLET]
 ## The lobby data that marks a demo lobby in the lobby list.
 const LOBBY_KEY := "demo"
 const LOBBY_VALUE := "steam_networking"
 ## Lists without a demo lobby before an instance creates its own.
 const LISTS_BEFORE_HOSTING := 3
+## How long before a failed or lost connection is tried again.
+const RETRY_MS := 1000
+const PLAYER_SCENE := preload("res://player.tscn")
+const STATUS_NAMES := ["disconnected", "connecting", "connected"]
 
-## Peers we have heard from: id -> {pos, chats, pongs, rtts, done}
-var peers := {}
 var mode_note := ""
 var lobby_id := 0
+## Whether this instance makes its own lobby (and stops looking for others).
 var hosting := false
 var _empty_lists := 0
 var _next_list_ms := 0
@@ -39,15 +49,28 @@ var scripted := false
 var expected_peers := 1
 var screenshot_path := ""
 var chat_lines: Array[String] = []
-var stats := {"in_packets": 0, "in_bytes": 0, "out_packets": 0, "out_bytes": 0}
-var rates := {"in_packets": 0, "in_bytes": 0, "out_packets": 0, "out_bytes": 0}
-var _stats_at_last_second := stats.duplicate()
-var _next_second_ms := 0
-var _next_cursor_ms := 0
 var _started_ms := 0
-var _sent_chats := false
 var _screenshot_taken := false
+var verbose := false
+var _dbg_ms := 0
 
+## The high-level peer of the lobby we are in (null until we are in one).
+var peer: SteamMultiplayerPeer
+var _peer_lobby := 0
+var _peer_owner := 0
+var _peer_is_host := false
+var _next_network_check_ms := 0
+var _next_ping_ms := 0
+## Peer id -> Steam ID as the host told it (spawn data): a client's peer
+## only knows the host's.
+var steam_ids := {}
+## Per remote peer id: chats and pongs received, round trips, done.
+var peer_stats := {}
+var _sent_script := false
+var _finished := false
+
+@onready var _players: Node2D = $Players
+@onready var _spawner: MultiplayerSpawner = $Spawner
 var _panel: Label
 var _chat_log: Label
 var _chat_input: LineEdit
@@ -63,10 +86,18 @@ func _ready() -> void:
 			expected_peers = int(arg.trim_prefix("--peers="))
 		elif arg.begins_with("--screenshot="):
 			screenshot_path = arg.trim_prefix("--screenshot=")
+		elif arg == "--verbose":
+			verbose = true
+	if DisplayServer.get_name() == "headless":
+		Engine.max_fps = 60 # headless frames are otherwise unpaced
 	_build_ui()
+	_spawner.spawn_function = _spawn_player
+	multiplayer.peer_connected.connect(_on_peer_connected)
+	multiplayer.peer_disconnected.connect(_on_peer_disconnected)
+	multiplayer.connected_to_server.connect(_on_connected_to_server)
+	multiplayer.connection_failed.connect(_on_connection_failed)
+	multiplayer.server_disconnected.connect(_on_server_disconnected)
 	_start_steam()
-	Steam.p2p_session_request.connect(_on_session_request)
-	Steam.p2p_session_connect_fail.connect(_on_connect_fail)
 	Steam.lobby_created.connect(_on_lobby_created)
 	Steam.lobby_joined.connect(_on_lobby_joined)
 	Steam.lobby_match_list.connect(_on_lobby_match_list)
@@ -95,87 +126,26 @@ func _start_steam() -> void:
 
 func _process(_delta: float) -> void:
 	Steam.run_callbacks()
-	_read_all()
 	var now := Time.get_ticks_msec()
-	if now >= _next_cursor_ms:
-		_next_cursor_ms = now + 33
-		var pos := _my_position()
-		var data := PackedByteArray([77])
-		data.resize(9)
-		data.encode_float(1, pos.x)
-		data.encode_float(5, pos.y)
-		for id in peers:
-			_send(id, data, Steam.P2P_SEND_UNRELIABLE, CHANNEL_CURSOR)
 	if now >= _next_list_ms and (lobby_id == 0 or _alone_in_lobby()) and not hosting:
 		_next_list_ms = now + 1000
 		Steam.addRequestLobbyListStringFilter(LOBBY_KEY, LOBBY_VALUE, Steam.LOBBY_COMPARISON_EQUAL)
 		Steam.requestLobbyList()
-	if now >= _next_second_ms:
-		_next_second_ms = now + 1000
-		for key in stats:
-			rates[key] = stats[key] - _stats_at_last_second[key]
-		_stats_at_last_second = stats.duplicate()
+	if not OS.has_environment("DEMO_NO_FOLLOW") or peer == null:
+		_update_network(now)
+	if verbose and now >= _dbg_ms:
+		_dbg_ms = now + 3000
+		print("PANEL %s t=%d\n%s" % [Steam.getPersonaName(), now, _panel.text])
+	if not scripted and now >= _next_ping_ms and _connected():
+		_next_ping_ms = now + 1000
+		for id in multiplayer.get_peers():
+			ping.rpc_id(id, Time.get_ticks_usec())
 	if scripted:
 		_run_script(now)
 	_update_panel()
-	queue_redraw()
 
 
-func _send(id: int, data: PackedByteArray, send_type := Steam.P2P_SEND_RELIABLE, channel := CHANNEL_RELIABLE) -> void:
-	if Steam.sendP2PPacket(id, data, send_type, channel):
-		stats["out_packets"] += 1
-		stats["out_bytes"] += data.size()
-
-
-func _read_all() -> void:
-	for channel in [CHANNEL_RELIABLE, CHANNEL_CURSOR]:
-		var size := Steam.getAvailableP2PPacketSize(channel)
-		while size > 0:
-			var packet := Steam.readP2PPacket(size, channel)
-			if not packet.is_empty():
-				stats["in_packets"] += 1
-				stats["in_bytes"] += packet["data"].size()
-				_handle(packet["remote_steam_id"], packet["data"])
-			size = Steam.getAvailableP2PPacketSize(channel)
-
-
-func _peer(id: int) -> Dictionary:
-	if not peers.has(id):
-		peers[id] = {"pos": Vector2(-100, -100), "chats": 0, "pongs": 0, "rtts": [], "done": false}
-		_add_chat("* talking with %s" % _name(id))
-		_send(id, "H".to_utf8_buffer())
-		if screenshot_path != "":
-			send_chat("hi %s, this is %s!" % [_name(id), Steam.getPersonaName()])
-	return peers[id]
-
-
-func _handle(id: int, data: PackedByteArray) -> void:
-	var peer := _peer(id)
-	match data[0]:
-		72: # H: hello (answered by _peer the first time)
-			pass
-		67: # C: chat
-			peer["chats"] += 1
-			_add_chat("%s: %s" % [_name(id), data.slice(1).get_string_from_utf8()])
-		80: # P: ping; answer with the same timestamp
-			var pong := data.duplicate()
-			pong[0] = 81
-			_send(id, pong)
-		81: # Q: pong
-			peer["pongs"] += 1
-			peer["rtts"].append((Time.get_ticks_usec() - data.decode_u64(1)) / 1000.0)
-		77: # M: cursor
-			if data.size() == 9:
-				peer["pos"] = Vector2(data.decode_float(1), data.decode_float(5))
-		68: # D: the peer got everything from us
-			peer["done"] = true
-
-
-## Sessions from members of our lobby only, as GodotSteam's tutorials do.
-func _on_session_request(id: int) -> void:
-	if _lobby_members().has(id):
-		Steam.acceptP2PSessionWithUser(id)
-
+# --- the lobby: finding each other ---------------------------------------
 
 func _lobby_members() -> Array[int]:
 	var members: Array[int] = []
@@ -190,9 +160,9 @@ func _alone_in_lobby() -> bool:
 	return lobby_id != 0 and Steam.getNumLobbyMembers(lobby_id) == 1
 
 
-func _name(id: int) -> String:
-	var name := Steam.getFriendPersonaName(id)
-	return name if name != "" else str(id)
+func _name(steam_id: int) -> String:
+	var name := Steam.getFriendPersonaName(steam_id)
+	return name if name != "" else str(steam_id)
 
 
 func _on_lobby_created(result: int, id: int) -> void:
@@ -211,9 +181,7 @@ func _on_lobby_joined(id: int, _permissions: int, _locked: bool, response: int) 
 		Steam.leaveLobby(lobby_id)
 	lobby_id = id
 	_add_chat("* in lobby %d" % id)
-	for member in _lobby_members():
-		if member != Steam.getSteamID():
-			_peer(member)
+	_next_network_check_ms = 0 # host or connect now
 
 
 func _on_lobby_match_list(lobbies: Array) -> void:
@@ -238,45 +206,189 @@ func _on_lobby_chat_update(id: int, changed: int, _making_change: int, state: in
 		return
 	if state & Steam.CHAT_MEMBER_STATE_CHANGE_ENTERED:
 		_add_chat("* %s entered the lobby" % _name(changed))
-	elif peers.has(changed):
+	else:
 		_add_chat("* %s left the lobby" % _name(changed))
-		peers.erase(changed)
+		_next_network_check_ms = 0 # the owner may have changed
 
 
-func _on_connect_fail(id: int, error: int) -> void:
-	if peers.has(id):
-		_add_chat("* %s left (session error %d)" % [_name(id), error])
-		peers.erase(id)
+# --- the game: high-level multiplayer over the lobby -----------------------
+
+## Keeps the peer in step with the lobby: its owner hosts, the others are
+## clients of the owner. (Re)starts the peer when we moved lobbies, the owner
+## changed, or the connection failed or ended.
+func _update_network(now: int) -> void:
+	if lobby_id == 0 or _finished or now < _next_network_check_ms:
+		return
+	_next_network_check_ms = now + 250
+	var owner := Steam.getLobbyOwner(lobby_id)
+	if owner == 0:
+		return
+	var want_host := owner == Steam.getSteamID()
+	if peer != null and _peer_lobby == lobby_id and _peer_owner == owner \
+			and _peer_is_host == want_host \
+			and peer.get_connection_status() != MultiplayerPeer.CONNECTION_DISCONNECTED:
+		return
+	_next_network_check_ms = now + RETRY_MS
+	_stop_peer()
+	peer = SteamMultiplayerPeer.new()
+	var err := peer.host_with_lobby(lobby_id) if want_host else peer.connect_to_lobby(lobby_id)
+	if err != OK:
+		_add_chat("* %s failed: %s" % ["host_with_lobby" if want_host else "connect_to_lobby", error_string(err)])
+		peer = null
+		return
+	_peer_lobby = lobby_id
+	_peer_owner = owner
+	_peer_is_host = want_host
+	multiplayer.multiplayer_peer = peer
+	if want_host:
+		_add_chat("* hosting the game for the lobby")
+		_spawner.spawn([1, Steam.getSteamID()])
+	else:
+		_add_chat("* connecting to %s's game..." % _name(owner))
+
+
+func _stop_peer() -> void:
+	if peer != null:
+		peer.close()
+		peer = null
+	multiplayer.multiplayer_peer = OfflineMultiplayerPeer.new()
+	_clear_players()
+
+
+func _clear_players() -> void:
+	for player in _players.get_children():
+		_players.remove_child(player)
+		player.queue_free()
+
+
+func _connected() -> bool:
+	return peer != null and peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED
+
+
+## What the host's spawner makes on every peer: `data` is [peer id, Steam ID].
+func _spawn_player(data: Variant) -> Node:
+	var id: int = data[0]
+	var player := PLAYER_SCENE.instantiate()
+	player.name = str(id)
+	player.peer_id = id
+	player.steam_id = data[1]
+	player.circling = scripted or screenshot_path != "" or _screenshot_taken
+	player.set_multiplayer_authority(id)
+	steam_ids[id] = data[1]
+	return player
+
+
+func _on_peer_connected(id: int) -> void:
+	_stats(id)
+	if multiplayer.is_server():
+		_spawner.spawn([id, peer.get_steam_id_for_peer_id(id)])
+	_add_chat("* %s joined the game (peer %d)" % [_peer_name(id), id])
+	if screenshot_path != "":
+		chat.rpc("hi %s, this is %s!" % [_peer_name(id), Steam.getPersonaName()])
+
+
+func _on_peer_disconnected(id: int) -> void:
+	_add_chat("* %s left the game (peer %d)" % [_peer_name(id), id])
+	if multiplayer.is_server():
+		var player := _players.get_node_or_null(str(id))
+		if player:
+			player.queue_free()
+	steam_ids.erase(id)
+
+
+func _on_connected_to_server() -> void:
+	_add_chat("* connected as peer %d" % multiplayer.get_unique_id())
+
+
+func _on_connection_failed() -> void:
+	_add_chat("* could not connect to the host; trying again")
+
+
+func _on_server_disconnected() -> void:
+	_add_chat("* the host left the game")
+	_clear_players()
+
+
+## The Steam ID behind a peer id: the peer knows its own, the host's and (on
+## the host) everyone's; a client learns the others' from the spawn data.
+func _steam_id_of(id: int) -> int:
+	var steam_id := peer.get_steam_id_for_peer_id(id) if peer != null else 0
+	return steam_id if steam_id != 0 else steam_ids.get(id, 0)
+
+
+func _peer_name(id: int) -> String:
+	var steam_id := _steam_id_of(id)
+	return _name(steam_id) if steam_id != 0 else "peer %d" % id
+
+
+func _stats(id: int) -> Dictionary:
+	if not peer_stats.has(id):
+		peer_stats[id] = {"chats": 0, "pongs": 0, "rtts": [], "done": false, "said_done": false}
+	return peer_stats[id]
+
+
+@rpc("any_peer", "call_local", "reliable")
+func chat(text: String) -> void:
+	var from := multiplayer.get_remote_sender_id()
+	if from != multiplayer.get_unique_id():
+		_stats(from)["chats"] += 1
+	_add_chat("%s: %s" % [_peer_name(from), text.left(200)])
+
+
+@rpc("any_peer", "call_remote", "reliable")
+func ping(sent_usec: int) -> void:
+	pong.rpc_id(multiplayer.get_remote_sender_id(), sent_usec)
+
+
+@rpc("any_peer", "call_remote", "reliable")
+func pong(sent_usec: int) -> void:
+	var stats := _stats(multiplayer.get_remote_sender_id())
+	stats["pongs"] += 1
+	stats["rtts"].append((Time.get_ticks_usec() - sent_usec) / 1000.0)
+
+
+## Scripted mode: the sender got everything it waited for from us.
+@rpc("any_peer", "call_remote", "reliable")
+func script_done() -> void:
+	_stats(multiplayer.get_remote_sender_id())["done"] = true
 
 
 func send_chat(text: String) -> void:
 	if text.strip_edges().is_empty():
 		return
-	var data := "C".to_utf8_buffer() + text.to_utf8_buffer()
-	for id in peers:
-		_send(id, data)
-	_add_chat("me: %s" % text)
+	if _connected():
+		chat.rpc(text)
+	else:
+		_add_chat("* not connected yet")
 
+
+func _dot_moves(id: int) -> int:
+	var player := _players.get_node_or_null(str(id))
+	return player.moves if player else 0
+
+
+# --- scripted mode ----------------------------------------------------------
 
 func _run_script(now: int) -> void:
-	if peers.size() >= expected_peers and not _sent_chats:
-		_sent_chats = true
-		for id in peers:
-			for i in CHAT_COUNT:
-				_send(id, ("C" + "message %d from %d" % [i, Steam.getSteamID()]).to_utf8_buffer())
+	var others := multiplayer.get_peers() if _connected() else PackedInt32Array()
+	# Start once every player's dot is here (the spawns have arrived).
+	if not _sent_script and others.size() >= expected_peers \
+			and Array(others).all(func(id): return _players.has_node(str(id))):
+		_sent_script = true
+		for i in CHAT_COUNT:
+			chat.rpc("message %d from %s" % [i, Steam.getPersonaName()])
+		for id in others:
 			for i in PING_COUNT:
-				var ping := PackedByteArray([80])
-				ping.resize(9)
-				ping.encode_u64(1, Time.get_ticks_usec())
-				_send(id, ping)
-	var complete := _sent_chats
-	for id in peers:
-		var peer: Dictionary = peers[id]
-		var mine_done: bool = peer["chats"] >= CHAT_COUNT and peer["pongs"] >= PING_COUNT
-		if mine_done and not peer.get("said_done", false):
-			peer["said_done"] = true
-			_send(id, "D".to_utf8_buffer())
-		complete = complete and mine_done and peer["done"]
+				ping.rpc_id(id, Time.get_ticks_usec())
+	var complete := _sent_script
+	for id in others:
+		var stats := _stats(id)
+		var mine_done: bool = stats["chats"] >= CHAT_COUNT and stats["pongs"] >= PING_COUNT \
+				and _dot_moves(id) >= MIN_DOT_MOVES
+		if mine_done and not stats["said_done"]:
+			stats["said_done"] = true
+			script_done.rpc_id(id)
+		complete = complete and mine_done and stats["done"]
 	if complete:
 		_finish(true)
 	elif now - _started_ms > SCRIPT_TIMEOUT_MS:
@@ -284,43 +396,45 @@ func _run_script(now: int) -> void:
 
 
 func _finish(ok: bool) -> void:
-	for id in peers:
-		var peer: Dictionary = peers[id]
-		var rtts: Array = peer["rtts"].duplicate()
+	_finished = true
+	set_process(false)
+	var problems: Array[String] = []
+	var me := multiplayer.get_unique_id() if _connected() else 0
+	for id in peer_stats:
+		var stats: Dictionary = peer_stats[id]
+		var rtts: Array = stats["rtts"].duplicate()
 		rtts.sort()
 		var median: float = rtts[rtts.size() / 2] if rtts else -1.0
 		var worst: float = rtts[-1] if rtts else -1.0
-		print("demo summary: me=%d peer=%d chat sent=%d received=%d/%d pings=%d/%d rtt median=%.2f ms max=%.2f ms" % [
-			Steam.getSteamID(), id, CHAT_COUNT if _sent_chats else 0, peer["chats"], CHAT_COUNT,
-			peer["pongs"], PING_COUNT, median, worst])
-	if peers.size() < expected_peers:
-		print("demo summary: me=%d saw %d of %d peers" % [Steam.getSteamID(), peers.size(), expected_peers])
-	print("demo %s" % ("OK: every message arrived" if ok else "FAILED: messages missing"))
-	# Let our last packets ("D") leave before the session goes away.
-	set_process(false)
+		print("demo summary: me=%d (peer %d) peer=%d (peer %d) chats sent=%d received=%d/%d pongs=%d/%d rtt median=%.2f ms max=%.2f ms dot moves=%d" % [
+			Steam.getSteamID(), me, _steam_id_of(id), id, CHAT_COUNT if _sent_script else 0,
+			stats["chats"], CHAT_COUNT, stats["pongs"], PING_COUNT, median, worst, _dot_moves(id)])
+		if stats["chats"] < CHAT_COUNT:
+			problems.append("%d/%d chats from peer %d" % [stats["chats"], CHAT_COUNT, id])
+		if stats["pongs"] < PING_COUNT:
+			problems.append("%d/%d pongs from peer %d" % [stats["pongs"], PING_COUNT, id])
+		if _dot_moves(id) < MIN_DOT_MOVES:
+			problems.append("peer %d's dot moved %d times" % [id, _dot_moves(id)])
+		if not stats["done"]:
+			problems.append("peer %d never said it got everything" % id)
+	var seen := multiplayer.get_peers().size() if _connected() else 0
+	if seen < expected_peers:
+		print("demo summary: me=%d connected to %d of %d peers (status %s)" % [
+			Steam.getSteamID(), seen, expected_peers,
+			STATUS_NAMES[peer.get_connection_status()] if peer else "no peer"])
+		problems.append("connected to %d of %d peers" % [seen, expected_peers])
+	if ok:
+		print("demo OK: every message arrived")
+	else:
+		print("demo FAILED: %s" % (", ".join(problems) if problems else "timed out"))
+	# Let our last RPCs (script_done) leave before the sessions go away.
 	await get_tree().create_timer(0.5).timeout
+	_stop_peer()
 	Steam.steamShutdown()
 	get_tree().quit(0 if ok else 1)
 
 
-func _draw() -> void:
-	var index := 0
-	for id in peers:
-		index += 1
-		var pos: Vector2 = peers[id]["pos"]
-		draw_circle(pos, 12, COLORS[index % COLORS.size()])
-		draw_string(ThemeDB.fallback_font, pos + Vector2(14, 5), _name(id), HORIZONTAL_ALIGNMENT_LEFT, -1, 12)
-	draw_circle(_my_position(), 8, COLORS[0])
-	draw_string(ThemeDB.fallback_font, _my_position() + Vector2(10, 5), "me", HORIZONTAL_ALIGNMENT_LEFT, -1, 12)
-
-
-## The mouse; without a player (scripted or screenshot runs), a circling dot.
-func _my_position() -> Vector2:
-	if not scripted and screenshot_path == "" and not _screenshot_taken:
-		return get_global_mouse_position()
-	var t := Time.get_ticks_msec() / 700.0 + Steam.getSteamID() % 7
-	return Vector2(420 + 150 * sin(t), 200 + 90 * cos(t))
-
+# --- the panel and the chat -------------------------------------------------
 
 func _update_panel() -> void:
 	var lines := [mode_note, "me: %s (%d)" % [Steam.getPersonaName(), Steam.getSteamID()]]
@@ -335,17 +449,30 @@ func _update_panel() -> void:
 			continue
 		var s: Dictionary = Steam.getP2PSessionState(id)
 		if s.is_empty():
-			lines.append("  %s: no session yet" % _name(id))
+			lines.append("  %s: no P2P session" % _name(id))
 			continue
 		var ip: int = s["remote_ip"]
-		lines.append("  %s: %s, relay %s, queued %d B / %d pkts, %d.%d.%d.%d:%d" % [
+		lines.append("  %s: P2P %s, relay %s, queued %d B, %d.%d.%d.%d:%d" % [
 			_name(id), "active" if s["connection_active"] else ("connecting" if s["connecting"] else "idle"),
-			s["using_relay"], s["bytes_queued_for_send"], s["packets_queued_for_send"],
+			s["using_relay"], s["bytes_queued_for_send"],
 			ip >> 24 & 255, ip >> 16 & 255, ip >> 8 & 255, ip & 255, s["remote_port"]])
-	lines.append("in: %d pkt/s, %d B/s   out: %d pkt/s, %d B/s" % [
-		rates["in_packets"], rates["in_bytes"], rates["out_packets"], rates["out_bytes"]])
+	if peer == null:
+		lines.append("multiplayer: offline")
+	else:
+		lines.append("multiplayer: %s, peer id %d, %s" % [
+			"host" if _peer_is_host else "client", peer.get_unique_id(),
+			STATUS_NAMES[peer.get_connection_status()]])
+		for id in multiplayer.get_peers() if _connected() else []:
+			var stats := _stats(id)
+			var rtt: String = " rtt %.1f ms" % stats["rtts"][-1] if stats["rtts"] else ""
+			var steam_id := peer.get_steam_id_for_peer_id(id)
+			lines.append("  peer %d: %s%s" % [id,
+				"%s (%d)" % [_name(steam_id), steam_id] if steam_id != 0 else "%s, via the host" % _peer_name(id),
+				rtt])
 	_panel.text = "\n".join(lines)
-	if screenshot_path != "" and peers.size() > 0 and chat_lines.size() >= 3 and Time.get_ticks_msec() - _started_ms > 4000:
+	if screenshot_path != "" and _connected() and not multiplayer.get_peers().is_empty() \
+			and chat_lines.size() >= 3 and Time.get_ticks_msec() - _started_ms > 4000 \
+			and Array(multiplayer.get_peers()).all(func(id): return _dot_moves(id) >= 3):
 		var image := get_viewport().get_texture().get_image()
 		image.save_png(screenshot_path)
 		print("demo: saved ", screenshot_path)
@@ -355,6 +482,8 @@ func _update_panel() -> void:
 
 
 func _add_chat(line: String) -> void:
+	if verbose:
+		print("demo %s: %s" % [Steam.getPersonaName(), line])
 	chat_lines.append(line)
 	if chat_lines.size() > 8:
 		chat_lines.pop_front()

@@ -13,6 +13,9 @@ use crate::p2p::limits::MAX_UNRELIABLE_BYTES;
 /// How long a client waits for the host's answer (the backend's session
 /// timeout usually ends it sooner).
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often a connecting client says hello again (each one raises a new
+/// session request at a host that has not taken the session yet).
+pub const HELLO_EVERY: Duration = Duration::from_secs(1);
 /// Packets read per poll at most, so a flood cannot stall a frame.
 const READS_PER_POLL: usize = 8192;
 /// Packets waiting for the game at most (then reading pauses).
@@ -39,6 +42,11 @@ pub struct Core {
     host: Option<SteamId>,
     peers: BTreeMap<i32, SteamId>,
     ids: HashMap<SteamId, i32>,
+    /// Host: the nonce of each client's connection.
+    nonces: HashMap<SteamId, u32>,
+    /// Client: this connection's nonce, and when hello was last said.
+    nonce: u32,
+    hello_at: Option<Instant>,
     incoming: VecDeque<Incoming>,
     signals: Vec<Signal>,
     refuse: bool,
@@ -93,6 +101,11 @@ impl Core {
     /// Whether new clients are turned away.
     pub fn is_refusing(&self) -> bool {
         self.refuse
+    }
+
+    /// A client's connection nonce (0 before `create_client`).
+    pub fn nonce(&self) -> u32 {
+        self.nonce
     }
 
     /// The virtual port in use.
@@ -157,11 +170,10 @@ impl Core {
                     .into(),
             )
         })?;
-        // Packets a previous peer on this port left behind are not ours.
+        // Game packets a previous peer on this port left behind are not ours.
         for godot in 0..wire::CHANNELS {
             while net.read(wire::channel(port, godot)).is_some() {}
         }
-        while net.read(wire::control_channel(port)).is_some() {}
         net.session_events(&mut self.cursor);
         self.port = port;
         Ok(me)
@@ -212,9 +224,13 @@ impl Core {
             )));
         }
         self.start(net, port)?;
+        // An old host's answers are not for this connection. (A host keeps
+        // what waits: a client may have said hello before it hosted again.)
+        while net.read(wire::control_channel(port)).is_some() {}
+        self.nonce = self.next_random() as u32;
         if !net.send(
             host,
-            &Control::Hello.encode(),
+            &Control::Hello(self.nonce).encode(),
             true,
             wire::control_channel(port),
         ) {
@@ -226,6 +242,7 @@ impl Core {
         self.status = Status::Connecting;
         self.host = Some(host);
         self.connect_deadline = Some(now + CONNECT_TIMEOUT);
+        self.hello_at = Some(now);
         Ok(())
     }
 
@@ -252,12 +269,16 @@ impl Core {
         self.create_client(net, owner, port, now)
     }
 
+    fn next_random(&mut self) -> u64 {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.rng
+    }
+
     fn new_id(&mut self) -> i32 {
         loop {
-            self.rng ^= self.rng << 13;
-            self.rng ^= self.rng >> 7;
-            self.rng ^= self.rng << 17;
-            let id = (self.rng % (i32::MAX as u64 - 1)) as i32 + 2;
+            let id = (self.next_random() % (i32::MAX as u64 - 1)) as i32 + 2;
             if !self.peers.contains_key(&id) {
                 return id;
             }
@@ -267,6 +288,7 @@ impl Core {
     fn forget(&mut self, id: i32) {
         if let Some(steam) = self.peers.remove(&id) {
             self.ids.remove(&steam);
+            self.nonces.remove(&steam);
         }
         self.seq_in.retain(|(p, _), _| *p != id);
         self.seq_out.retain(|(p, _), _| *p != id);
@@ -346,7 +368,7 @@ impl Core {
         let control = wire::control_channel(self.port);
         while let Some((from, bytes)) = net.read(control) {
             match Control::decode(&bytes) {
-                Some(Control::Hello) => self.on_hello(net, from),
+                Some(Control::Hello(nonce)) => self.on_hello(net, from, nonce),
                 Some(Control::Bye) => {
                     if let Some(id) = self.ids.get(&from).copied() {
                         self.forget(id);
@@ -359,9 +381,14 @@ impl Core {
         self.read_data(net, |core, from| core.ids.get(&from).copied());
     }
 
-    fn on_hello(&mut self, net: &mut dyn Net, from: SteamId) {
+    fn on_hello(&mut self, net: &mut dyn Net, from: SteamId, nonce: u32) {
         let control = wire::control_channel(self.port);
         if let Some(old) = self.ids.get(&from).copied() {
+            if self.nonces.get(&from) == Some(&nonce) {
+                // A repeat of a hello already answered.
+                net.send(from, &Control::Welcome(old).encode(), true, control);
+                return;
+            }
             // The same user connecting again: its old self is gone.
             self.forget(old);
             self.signals.push(Signal::Disconnected(old));
@@ -378,6 +405,7 @@ impl Core {
         net.send(from, &Control::Welcome(id).encode(), true, control);
         self.peers.insert(id, from);
         self.ids.insert(from, id);
+        self.nonces.insert(from, nonce);
         self.signals.push(Signal::Connected(id));
     }
 
@@ -397,6 +425,10 @@ impl Core {
                     self.connect_deadline = None;
                     self.peers.insert(1, host);
                     self.signals.push(Signal::Connected(1));
+                    // One change of status per poll: SceneMultiplayer must
+                    // see CONNECTED before a BYE right behind it makes it
+                    // DISCONNECTED (else it reports connection_failed).
+                    return;
                 }
                 Some(Control::Refused) => {
                     log::warn!("SteamMultiplayerPeer: the host {host} refused the connection");
@@ -411,6 +443,13 @@ impl Core {
             }
         }
         if self.status == Status::Connecting {
+            if self
+                .hello_at
+                .is_some_and(|t| now.duration_since(t) >= HELLO_EVERY)
+            {
+                self.hello_at = Some(now);
+                net.send(host, &Control::Hello(self.nonce).encode(), true, control);
+            }
             if self.connect_deadline.is_some_and(|d| now >= d) {
                 log::warn!(
                     "SteamMultiplayerPeer: the host {host} did not answer within {CONNECT_TIMEOUT:?}"

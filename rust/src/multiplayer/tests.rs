@@ -372,3 +372,62 @@ fn bad_calls_and_closing_and_hosting_again() {
         "never let in: its session waits"
     );
 }
+
+#[test]
+fn a_welcome_and_a_bye_in_one_poll_are_two_changes() {
+    let (_, mut n) = nodes(2);
+    let now = Instant::now();
+    n[0].with(|c, net| c.create_host(net, 0, None)).unwrap();
+    n[1].with(|c, net| c.create_client(net, id(0), 0, now))
+        .unwrap();
+    let s = n[0].with(|c, net| c.poll(net, now));
+    assert_eq!(s.len(), 1, "the host took the client");
+    n[0].with(|c, net| c.close(net));
+    // Both answers wait for the client's next poll.
+    assert_eq!(
+        n[1].with(|c, net| c.poll(net, now)),
+        vec![Signal::Connected(1)]
+    );
+    assert_eq!(n[1].core.status(), Status::Connected);
+    assert_eq!(
+        n[1].with(|c, net| c.poll(net, now)),
+        vec![Signal::Disconnected(1)]
+    );
+    assert_eq!(n[1].core.status(), Status::Disconnected);
+}
+
+#[test]
+fn a_hello_sent_before_the_host_hosts_again_is_kept() {
+    let (_, mut n) = nodes(2);
+    let now = Instant::now();
+    n[1].with(|c, net| c.create_client(net, id(0), 0, now))
+        .unwrap();
+    n[0].with(|c, net| c.create_host(net, 0, None)).unwrap();
+    poll_all(&mut n, now);
+    // The host was not there to take the session: the repeated hello asks again.
+    assert_eq!(n[1].core.status(), Status::Connecting);
+    poll_all(&mut n, now + super::core::HELLO_EVERY);
+    assert_eq!(n[1].core.status(), Status::Connected);
+    let host_signals: Vec<Signal> = n[0].signals.drain(..).collect();
+    assert_eq!(
+        host_signals.len(),
+        1,
+        "one connection, however many hellos: {host_signals:?}"
+    );
+    // More repeats (in flight when the welcome came) change nothing.
+    n[1].with(|c, net| {
+        net.send(
+            id(0),
+            &super::wire::Control::Hello(c_nonce(c)).encode(),
+            true,
+            super::wire::control_channel(0),
+        )
+    });
+    poll_all(&mut n, now + super::core::HELLO_EVERY * 2);
+    assert!(n[0].signals.is_empty());
+    assert_eq!(n[1].core.status(), Status::Connected);
+}
+
+fn c_nonce(core: &Core) -> u32 {
+    core.nonce()
+}

@@ -1,5 +1,6 @@
 //! The peer's bytes. Control messages (reliable, on the port's control
-//! channel): `[1 HELLO][u8 version]`, `[2 WELCOME][u32 your id]`,
+//! channel): `[1 HELLO][u8 version][u32 nonce]` (repeated until answered;
+//! a new nonce means a new connection), `[2 WELCOME][u32 your id]`,
 //! `[3 REFUSED]`, `[4 BYE]`. Game packets, on the port's channel for their
 //! Godot channel: `[u8 mode]`, then for unreliable-ordered `[u32 sequence]`,
 //! then the payload.
@@ -32,8 +33,9 @@ pub fn control_channel(port: u16) -> i32 {
 /// A control message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Control {
-    /// Client to host: let me in.
-    Hello,
+    /// Client to host: let me in (the nonce tells a repeat from a new
+    /// connection of the same user).
+    Hello(u32),
     /// Host to client: you are in, with this id.
     Welcome(i32),
     /// Host to client: not now (refusing new connections).
@@ -46,7 +48,11 @@ impl Control {
     /// Its bytes.
     pub fn encode(self) -> Vec<u8> {
         match self {
-            Self::Hello => vec![1, VERSION],
+            Self::Hello(nonce) => {
+                let mut out = vec![1, VERSION];
+                out.extend_from_slice(&nonce.to_le_bytes());
+                out
+            }
             Self::Welcome(id) => {
                 let mut out = vec![2];
                 out.extend_from_slice(&id.to_le_bytes());
@@ -60,7 +66,7 @@ impl Control {
     /// Reads one; `None` for anything else.
     pub fn decode(bytes: &[u8]) -> Option<Self> {
         match bytes {
-            [1, VERSION] => Some(Self::Hello),
+            [1, VERSION, a, b, c, d] => Some(Self::Hello(u32::from_le_bytes([*a, *b, *c, *d]))),
             [2, a, b, c, d] => {
                 let id = i32::from_le_bytes([*a, *b, *c, *d]);
                 (id >= 2).then_some(Self::Welcome(id))
@@ -112,7 +118,7 @@ mod tests {
     #[test]
     fn messages_read_back() {
         for c in [
-            Control::Hello,
+            Control::Hello(3),
             Control::Welcome(7),
             Control::Refused,
             Control::Bye,
@@ -124,7 +130,11 @@ mod tests {
             None,
             "1 is the host"
         );
-        assert_eq!(Control::decode(&[1, 99]), None, "another version");
+        assert_eq!(
+            Control::decode(&[1, 99, 0, 0, 0, 0]),
+            None,
+            "another version"
+        );
         let d = encode_data(Mode::UnreliableOrdered, 9, b"x");
         assert_eq!(
             decode_data(&d),
