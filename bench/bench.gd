@@ -349,7 +349,8 @@ func rpc_stop(pid: int, peer: MultiplayerPeer) -> void:
 
 ## Reliable `data` RPCs received per second (best one-second window of
 ## SECONDS after the first), from peer.gd's rpc_flood sender, which stays
-## at most two rounds of RPC_NODE.ROUND ahead of our acknowledgements.
+## at most RPC_NODE.AHEAD rounds of RPC_NODE.ROUND ahead of our
+## acknowledgements.
 func rpc_throughput(ours: bool) -> float:
 	var peer := rpc_host(ours)
 	var up := rpc_start(peer, "rpc_flood_ours" if ours else "rpc_flood_enet")

@@ -158,8 +158,8 @@ func send_rounds(send_round: Callable, read_acks: Callable, deadline: int) -> vo
 ## as the role's suffix says) with the shared node at /root/RpcNode, in the
 ## same busy loop for both peers as bench.gd's: Steam callbacks and the
 ## multiplayer poll, not waiting for frames. A flood sends 64-byte `data`
-## RPCs in rounds of RPC_NODE.ROUND, at most two rounds unacknowledged (as
-## send_rounds; reliable, so nothing times out); an echo only polls (the
+## RPCs in rounds of RPC_NODE.ROUND, at most RPC_NODE.AHEAD rounds
+## unacknowledged (as send_rounds; reliable, so nothing times out); an echo only polls (the
 ## node answers each ping).
 func run_rpc(driver: int, deadline: int) -> void:
 	var node := RPC_NODE.new()
@@ -185,7 +185,7 @@ func run_rpc(driver: int, deadline: int) -> void:
 	var rounds := 0
 	while Time.get_ticks_msec() < deadline and peer.get_connection_status() == MultiplayerPeer.CONNECTION_CONNECTED:
 		rpc_pump(mp)
-		while flood and rounds - node.acks < 2:
+		while flood and rounds - node.acks < RPC_NODE.AHEAD:
 			for i in RPC_NODE.ROUND:
 				node.data.rpc_id(1, payload)
 			rounds += 1

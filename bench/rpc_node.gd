@@ -3,9 +3,10 @@
 ## RPCs), and what has arrived through it.
 extends Node
 
-## The receiver acknowledges every ROUND `data` RPCs it gets (peer.gd's
-## rpc_flood senders stay at most two rounds ahead).
+## The receiver acknowledges every ROUND `data` RPCs it gets; peer.gd's
+## rpc_flood senders stay at most AHEAD rounds unacknowledged.
 const ROUND := 256
+const AHEAD := 2
 
 var received := 0
 var acks := 0

@@ -307,3 +307,49 @@ func test_constants_belong_to_godotsteams_enums() -> void:
 	var send: Steam.P2PSend = Steam.P2PSend.P2P_SEND_RELIABLE
 	check_eq(send, Steam.P2P_SEND_RELIABLE, "Steam.P2PSend.P2P_SEND_RELIABLE")
 	check_eq(Steam.SteamAPIInitResult.STEAM_API_INIT_RESULT_OK, 0, "Steam.SteamAPIInitResult.STEAM_API_INIT_RESULT_OK")
+
+
+# SteamMultiplayerPeer (GodotSteam 4.20's API): name -> [return type, [[arg, type], ...], defaults].
+const PEER_METHODS := {
+	"create_host": [TYPE_INT, [["virtual_port", TYPE_INT]], [0]],
+	"create_client": [TYPE_INT, [["steam_id", TYPE_INT], ["virtual_port", TYPE_INT]], [0]],
+	"host_with_lobby": [TYPE_INT, [["lobby_id", TYPE_INT]], []],
+	"connect_to_lobby": [TYPE_INT, [["lobby_id", TYPE_INT]], []],
+	"get_steam_id_for_peer_id": [TYPE_INT, [["peer_id", TYPE_INT]], []],
+	"get_peer_id_for_steam_id": [TYPE_INT, [["steam_id", TYPE_INT]], []],
+	"get_no_delay": [TYPE_BOOL, [], []],
+	"set_no_delay": [TYPE_NIL, [["no_delay", TYPE_BOOL]], []],
+	"get_no_nagle": [TYPE_BOOL, [], []],
+	"set_no_nagle": [TYPE_NIL, [["no_nagle", TYPE_BOOL]], []],
+	"get_server_relay": [TYPE_BOOL, [], []],
+	"set_server_relay": [TYPE_NIL, [["server_relay", TYPE_BOOL]], []],
+	"get_debug_level": [TYPE_INT, [], []],
+	"set_debug_level": [TYPE_NIL, [["debug_level", TYPE_INT]], []],
+}
+
+
+func test_the_multiplayer_peer_class() -> void:
+	check(ClassDB.class_exists("SteamMultiplayerPeer"), "SteamMultiplayerPeer exists")
+	check(ClassDB.is_parent_class("SteamMultiplayerPeer", "MultiplayerPeerExtension"), "a MultiplayerPeerExtension")
+	var listed := {}
+	for m in ClassDB.class_get_method_list("SteamMultiplayerPeer", true):
+		listed[m["name"]] = m
+	for name in PEER_METHODS:
+		if not check(listed.has(name), "method %s exists" % name):
+			continue
+		var spec: Array = PEER_METHODS[name]
+		var m: Dictionary = listed[name]
+		check_eq(int(m["return"]["type"]), spec[0], "%s return type" % name)
+		var args: Array = m["args"]
+		check_eq(args.size(), spec[1].size(), "%s argument count" % name)
+		for i in min(args.size(), spec[1].size()):
+			check_eq(args[i]["name"], spec[1][i][0], "%s argument %d name" % [name, i])
+			check_eq(int(args[i]["type"]), spec[1][i][1], "%s argument %d type" % [name, i])
+		check_eq(m["default_args"], spec[2], "%s default arguments" % name)
+	var peer := SteamMultiplayerPeer.new()
+	check_eq([peer.no_delay, peer.no_nagle, peer.server_relay, peer.debug_level], [false, false, true, 0], "property defaults")
+	check_eq(peer.get_connection_status(), MultiplayerPeer.CONNECTION_DISCONNECTED, "a new peer is disconnected")
+	check_eq(Array(ClassDB.class_get_enum_constants("SteamMultiplayerPeer", "DebugLevel", true)),
+		["DEBUG_LEVEL_NONE", "DEBUG_LEVEL_PEER", "DEBUG_LEVEL_STEAM"], "DebugLevel")
+	check_eq([SteamMultiplayerPeer.DEBUG_LEVEL_NONE, SteamMultiplayerPeer.DEBUG_LEVEL_PEER, SteamMultiplayerPeer.DEBUG_LEVEL_STEAM],
+		[0, 1, 2], "DebugLevel values")
