@@ -98,6 +98,10 @@ func ask(what: String, arg: Variant) -> void:
 		"thing":
 			var thing := things.get_node_or_null(str(arg))
 			report.rpc_id(1, "thing", thing.position if thing else null)
+		"send_raw":
+			# The game's own P2P traffic, beside the multiplayer peer's.
+			var host_id := (multiplayer.multiplayer_peer as SteamMultiplayerPeer).get_steam_id_for_peer_id(1)
+			Steam.sendP2PPacket(host_id, str(arg).to_utf8_buffer(), Steam.P2P_SEND_RELIABLE, 0)
 		"whoami":
 			var peer := multiplayer.multiplayer_peer as SteamMultiplayerPeer
 			report.rpc_id(1, "whoami", [multiplayer.get_unique_id(), Steam.getSteamID(),

@@ -106,9 +106,14 @@ func test_02_rpcs_both_ways_in_order() -> void:
 	for i in [1, 2]:
 		var mine: Array = game.ups.filter(func(u): return u[0] == ids[i]).map(func(u): return u[1])
 		check_eq(mine, expected, "client %d's RPCs in order" % i)
-	# The game's own P2P channels saw nothing of it.
+	# The game's own P2P channels saw nothing of it...
 	for channel in 4:
 		check_eq(Steam.getAvailableP2PPacketSize(channel), 0, "nothing on the game's channel %d" % channel)
+	# ...and the game's own traffic with a client still flows beside it.
+	game.ask.rpc_id(ids[1], "send_raw", "raw from the game")
+	var raw := await read_next(0)
+	check_eq(raw.get("data", PackedByteArray()).get_string_from_utf8(), "raw from the game", "the game's own packet on channel 0")
+	check_eq(raw.get("remote_steam_id"), peer_steam_id(1), "from the client")
 
 
 func test_03_a_100_kb_reliable_rpc_each_way() -> void:
