@@ -137,6 +137,22 @@ impl SteamMultiplayerPeer {
     }
 }
 
+impl Drop for SteamMultiplayerPeer {
+    // A game that quits (or drops its peer) without close() still says
+    // goodbye, so the others hear it at once rather than at the session
+    // timeout. Never a panic out of a destructor: an unexpected borrow of
+    // the singleton only costs the goodbye.
+    fn drop(&mut self) {
+        if self.core.status() == Status::Disconnected {
+            return;
+        }
+        let core = &mut self.core;
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            with_client(|client| core.close(client))
+        }));
+    }
+}
+
 #[godot_api]
 impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
     fn init(base: Base<MultiplayerPeerExtension>) -> Self {

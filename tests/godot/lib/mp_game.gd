@@ -98,6 +98,9 @@ func ask(what: String, arg: Variant) -> void:
 		"thing":
 			var thing := things.get_node_or_null(str(arg))
 			report.rpc_id(1, "thing", thing.position if thing else null)
+		"quit":
+			# Quits as games do: nobody calls close() on the peer.
+			get_tree().quit()
 		"send_raw":
 			# The game's own P2P traffic, beside the multiplayer peer's.
 			var host_id := (multiplayer.multiplayer_peer as SteamMultiplayerPeer).get_steam_id_for_peer_id(1)

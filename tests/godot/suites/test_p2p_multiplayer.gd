@@ -231,6 +231,17 @@ func test_10_hosting_again_after_close() -> void:
 	check(who != null and who[0] == ids[1], "RPCs work with the new host")
 
 
+func test_10b_a_client_that_quits_says_goodbye() -> void:
+	disconnected.clear()
+	var id: int = ids[1]
+	var t0 := Time.get_ticks_msec()
+	game.ask.rpc_id(id, "quit", null)
+	var gone: bool = await wait_until(func(): return id in disconnected, WAIT_MS)
+	check(gone, "peer_disconnected for a client that quit")
+	# Well before any timeout: the freed peer said goodbye.
+	check(Time.get_ticks_msec() - t0 < TIMEOUT_MS / 2, "at once (%d ms)" % (Time.get_ticks_msec() - t0))
+
+
 func test_11_a_killed_host_is_server_disconnected() -> void:
 	mp().multiplayer_peer.close()
 	pids[3] = spawn_peer(3, ["--serve", "--log=%s" % log_path], "res://peers/mp_peer.gd")
