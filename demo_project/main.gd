@@ -21,7 +21,8 @@
 ##   --peers=<n>            in scripted mode, how many peers to wait for (1)
 ##   --screenshot=<path>    once a peer is connected and has moved, save the
 ##                          window to a PNG and quit
-##   --verbose              also print the chat and event lines
+##   --verbose              also print the chat and event lines, and the
+##                          panel every 3 s (for headless runs)
 extends Node2D
 
 const CHAT_COUNT := 20
@@ -41,7 +42,8 @@ const STATUS_NAMES := ["disconnected", "connecting", "connected"]
 
 var mode_note := ""
 var lobby_id := 0
-## Whether this instance makes its own lobby (and stops looking for others).
+## Whether this instance makes its own lobby (it still looks for an older
+## one while it is alone in it).
 var hosting := false
 var _empty_lists := 0
 var _next_list_ms := 0
@@ -52,7 +54,7 @@ var chat_lines: Array[String] = []
 var _started_ms := 0
 var _screenshot_taken := false
 var verbose := false
-var _dbg_ms := 0
+var _next_print_ms := 0
 
 ## The high-level peer of the lobby we are in (null until we are in one).
 var peer: SteamMultiplayerPeer
@@ -127,15 +129,14 @@ func _start_steam() -> void:
 func _process(_delta: float) -> void:
 	Steam.run_callbacks()
 	var now := Time.get_ticks_msec()
-	if now >= _next_list_ms and (lobby_id == 0 or _alone_in_lobby()) and not hosting:
+	if now >= _next_list_ms and ((lobby_id == 0 and not hosting) or _alone_in_lobby()):
 		_next_list_ms = now + 1000
 		Steam.addRequestLobbyListStringFilter(LOBBY_KEY, LOBBY_VALUE, Steam.LOBBY_COMPARISON_EQUAL)
 		Steam.requestLobbyList()
-	if not OS.has_environment("DEMO_NO_FOLLOW") or peer == null:
-		_update_network(now)
-	if verbose and now >= _dbg_ms:
-		_dbg_ms = now + 3000
-		print("PANEL %s t=%d\n%s" % [Steam.getPersonaName(), now, _panel.text])
+	_update_network(now)
+	if verbose and now >= _next_print_ms:
+		_next_print_ms = now + 3000
+		print("demo %s: panel\n%s" % [Steam.getPersonaName(), _panel.text])
 	if not scripted and now >= _next_ping_ms and _connected():
 		_next_ping_ms = now + 1000
 		for id in multiplayer.get_peers():
@@ -186,6 +187,8 @@ func _on_lobby_joined(id: int, _permissions: int, _locked: bool, response: int) 
 
 func _on_lobby_match_list(lobbies: Array) -> void:
 	var others := lobbies.filter(func(l): return l != lobby_id)
+	if lobby_id == 0 and hosting:
+		return # our own lobby is on its way
 	if lobby_id == 0:
 		if not others.is_empty():
 			Steam.joinLobby(others[0])
@@ -209,6 +212,12 @@ func _on_lobby_chat_update(id: int, changed: int, _making_change: int, state: in
 	else:
 		_add_chat("* %s left the lobby" % _name(changed))
 		_next_network_check_ms = 0 # the owner may have changed
+		# Lobby membership is the truth: a player who left the lobby leaves the
+		# game now (the P2P session would only time out later).
+		if _peer_is_host and _connected():
+			var gone := peer.get_peer_id_for_steam_id(changed)
+			if gone > 1:
+				peer.disconnect_peer(gone)
 
 
 # --- the game: high-level multiplayer over the lobby -----------------------
@@ -247,6 +256,13 @@ func _update_network(now: int) -> void:
 		_add_chat("* connecting to %s's game..." % _name(owner))
 
 
+## Tells the others we are leaving (Godot does not close the peer at exit).
+func _exit_tree() -> void:
+	if peer != null:
+		peer.close()
+		peer = null
+
+
 func _stop_peer() -> void:
 	if peer != null:
 		peer.close()
@@ -282,13 +298,13 @@ func _on_peer_connected(id: int) -> void:
 	_stats(id)
 	if multiplayer.is_server():
 		_spawner.spawn([id, peer.get_steam_id_for_peer_id(id)])
-	_add_chat("* %s joined the game (peer %d)" % [_peer_name(id), id])
+	_add_chat("* %s joined the game" % _peer_label(id))
 	if screenshot_path != "":
 		chat.rpc("hi %s, this is %s!" % [_peer_name(id), Steam.getPersonaName()])
 
 
 func _on_peer_disconnected(id: int) -> void:
-	_add_chat("* %s left the game (peer %d)" % [_peer_name(id), id])
+	_add_chat("* %s left the game" % _peer_label(id))
 	if multiplayer.is_server():
 		var player := _players.get_node_or_null(str(id))
 		if player:
@@ -319,6 +335,12 @@ func _steam_id_of(id: int) -> int:
 func _peer_name(id: int) -> String:
 	var steam_id := _steam_id_of(id)
 	return _name(steam_id) if steam_id != 0 else "peer %d" % id
+
+
+## "Name (peer id)", or "peer id" while the name is unknown.
+func _peer_label(id: int) -> String:
+	var steam_id := _steam_id_of(id)
+	return "%s (peer %d)" % [_name(steam_id), id] if steam_id != 0 else "peer %d" % id
 
 
 func _stats(id: int) -> Dictionary:
@@ -466,9 +488,12 @@ func _update_panel() -> void:
 			var stats := _stats(id)
 			var rtt: String = " rtt %.1f ms" % stats["rtts"][-1] if stats["rtts"] else ""
 			var steam_id := peer.get_steam_id_for_peer_id(id)
-			lines.append("  peer %d: %s%s" % [id,
-				"%s (%d)" % [_name(steam_id), steam_id] if steam_id != 0 else "%s, via the host" % _peer_name(id),
-				rtt])
+			var who := "%s (%d)" % [_name(steam_id), steam_id]
+			if steam_id == 0: # another client: reached through the host
+				steam_id = _steam_id_of(id)
+				who = "%s (%d), through the host" % [_name(steam_id), steam_id] if steam_id != 0 \
+						else "through the host"
+			lines.append("  peer %d: %s%s" % [id, who, rtt])
 	_panel.text = "\n".join(lines)
 	if screenshot_path != "" and _connected() and not multiplayer.get_peers().is_empty() \
 			and chat_lines.size() >= 3 and Time.get_ticks_msec() - _started_ms > 4000 \
