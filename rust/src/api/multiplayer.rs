@@ -67,12 +67,17 @@ impl Net for Client {
         !data.is_empty() && backend.send(to, data, send_type, channel)
     }
 
+    fn look(&mut self, channel: i32) {
+        if let (Ok(backend), Ok(channel)) = (self.backend(), Channel::from_gdscript(channel.into()))
+        {
+            // `available` reads the sockets when the channel is dry.
+            backend.available(channel);
+        }
+    }
+
     fn read(&mut self, channel: i32) -> Option<(SteamId, Vec<u8>)> {
         let channel = Channel::from_gdscript(channel.into()).ok()?;
-        let backend = self.backend().ok()?;
-        // `available` looks at the sockets when the channel is dry.
-        let size = backend.available(channel)?;
-        let packet = backend.read(size as usize, channel)?;
+        let packet = self.backend().ok()?.read_queued(channel)?;
         Some((packet.sender, packet.data))
     }
 

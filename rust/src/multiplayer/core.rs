@@ -326,6 +326,7 @@ impl Core {
             for event in net.session_events(&mut self.cursor) {
                 self.on_session_event(net, event);
             }
+            net.look(wire::control_channel(self.port));
         }
         match self.role {
             Role::Idle => {}
@@ -551,6 +552,7 @@ impl Core {
             0
         };
         let reliable = self.mode == Mode::Reliable || data.len() + header > MAX_UNRELIABLE_BYTES;
+        let mut refused = Vec::new();
         for (id, steam) in targets {
             let seq = if self.mode == Mode::UnreliableOrdered {
                 let next = self.seq_out.entry((id, godot)).or_insert(0);
@@ -559,12 +561,16 @@ impl Core {
             } else {
                 0
             };
-            net.send(
-                steam,
-                &wire::encode_data(self.mode, seq, data),
-                reliable,
-                channel,
-            );
+            let packet = wire::encode_data(self.mode, seq, data);
+            if !net.send(steam, &packet, reliable, channel) && reliable {
+                refused.push(id);
+            }
+        }
+        if !refused.is_empty() {
+            // A reliable packet must not vanish quietly: the game hears it.
+            return Err(PeerError::Unavailable(format!(
+                "the backend refused a reliable packet to peer(s) {refused:?} (send queue full?)"
+            )));
         }
         Ok(reliable && self.mode != Mode::Reliable)
     }

@@ -23,7 +23,10 @@ pub trait Net {
     fn me(&self) -> Option<SteamId>;
     /// Sends `data` to `to` on P2P `channel`; false if refused.
     fn send(&mut self, to: SteamId, data: &[u8], reliable: bool, channel: i32) -> bool;
-    /// Takes the next packet waiting on P2P `channel`.
+    /// Looks for what arrived since the last look (once per poll: reading
+    /// the sockets costs system calls, and a poll reads 33 channels).
+    fn look(&mut self, channel: i32);
+    /// Takes the next packet already waiting on P2P `channel`.
     fn read(&mut self, channel: i32) -> Option<(SteamId, Vec<u8>)>;
     /// Accepts the session `from` asked for.
     fn accept(&mut self, from: SteamId);
@@ -102,6 +105,8 @@ pub enum PeerError {
     InvalidParameter(String),
     /// `ERR_UNCONFIGURED`: not connected.
     Unconfigured,
+    /// `ERR_UNAVAILABLE`: the backend refused to send (a full queue).
+    Unavailable(String),
 }
 
 impl std::fmt::Display for PeerError {
@@ -110,7 +115,9 @@ impl std::fmt::Display for PeerError {
             Self::AlreadyInUse => f.write_str(
                 "this peer is hosting or connecting already: call close() first, or make a new SteamMultiplayerPeer",
             ),
-            Self::CantCreate(why) | Self::InvalidParameter(why) => f.write_str(why),
+            Self::CantCreate(why) | Self::InvalidParameter(why) | Self::Unavailable(why) => {
+                f.write_str(why)
+            }
             Self::Unconfigured => f.write_str(
                 "this peer is not connected: create_host() or create_client() first (and, as a client, wait for connected_to_server)",
             ),

@@ -60,6 +60,7 @@ impl Net for FakeNet {
         }
         true
     }
+    fn look(&mut self, _channel: i32) {}
     fn read(&mut self, channel: i32) -> Option<(SteamId, Vec<u8>)> {
         self.world
             .borrow_mut()

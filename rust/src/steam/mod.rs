@@ -599,7 +599,9 @@ mod docs_tests {
                     "constant {name} is not documented in its enum ({enum_name:?})"
                 );
             }
-            *counts.entry(item.tag_name().name().to_string()).or_insert(0) += 1;
+            *counts
+                .entry(item.tag_name().name().to_string())
+                .or_insert(0) += 1;
         }
         counts
     }

@@ -93,6 +93,7 @@ impl SteamMultiplayerPeer {
             PeerError::CantCreate(_) => Error::ERR_CANT_CREATE,
             PeerError::InvalidParameter(_) => Error::ERR_INVALID_PARAMETER,
             PeerError::Unconfigured => Error::ERR_UNCONFIGURED,
+            PeerError::Unavailable(_) => Error::ERR_UNAVAILABLE,
         }
     }
 

@@ -254,6 +254,10 @@ struct Writer {
     ending: Arc<AtomicBool>,
     /// Disconnects when the writer's thread ends.
     done: Receiver<()>,
+    /// The connection, once HELLO is out, for writing from the calling
+    /// thread while the writer thread is idle; the writer thread holds the
+    /// lock while it writes, so frames never overtake each other.
+    direct: Arc<Mutex<Option<TcpStream>>>,
 }
 
 /// The sockets and workers of one local instance.
@@ -459,6 +463,39 @@ impl Transport {
         let writer = writer(&mut self.writers, &mut self.ending, shared, peer)?;
         if writer.queued_bytes.load(Ordering::Acquire) + payload.len() > SEND_QUEUE_BUDGET {
             return Err(SendRefused::QueueFull);
+        }
+        // Nothing queued (only this thread queues) and the writer thread
+        // idle (it holds the lock while it writes): write it here, now.
+        if writer.queued_packets.load(Ordering::Acquire) == 0
+            && let Ok(direct) = writer.direct.try_lock()
+            && let Some(stream) = direct.as_ref()
+        {
+            let frame = shared.pool.take(wire::frame_len(payload.len()));
+            let frame = wire::encode_frame_into(frame, shared.me, channel, payload);
+            // MSG_NOSIGNAL as std's own writes: a peer that is gone must be
+            // an error here, not a SIGPIPE that ends the game.
+            let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+            let sent = socket2::SockRef::from(stream).send_with_flags(&frame, flags);
+            match sent {
+                Ok(n) if n == frame.len() => {
+                    shared.pool.give(frame);
+                    return Ok(());
+                }
+                // The kernel took part of it: the writer thread sends the
+                // rest before anything else (it waits for this lock).
+                Ok(n) => {
+                    let rest = frame[n..].to_vec();
+                    shared.pool.give(frame);
+                    writer
+                        .queued_bytes
+                        .fetch_add(payload.len(), Ordering::AcqRel);
+                    writer.queued_packets.fetch_add(1, Ordering::AcqRel);
+                    let _ = writer.tx.send(Outbound::Frame(rest, payload.len()));
+                    return Ok(());
+                }
+                // Full, or failing: the writer thread's path decides.
+                Err(_) => shared.pool.give(frame),
+            }
         }
         writer
             .queued_bytes
@@ -790,6 +827,7 @@ fn writer<'a>(
         running: Arc::new(AtomicBool::new(true)),
         ending: Arc::default(),
         done,
+        direct: Arc::default(),
     };
     let job = WriteJob {
         peer,
@@ -800,6 +838,7 @@ fn writer<'a>(
         queued_packets: writer.queued_packets.clone(),
         running: writer.running.clone(),
         ending: writer.ending.clone(),
+        direct: writer.direct.clone(),
         _done: done_tx,
     };
     if let Err(err) = shared.spawn(format!("p2p-write-{slot}"), move |s| job.run(&s)) {
@@ -820,6 +859,8 @@ struct WriteJob {
     queued_packets: Arc<AtomicUsize>,
     running: Arc<AtomicBool>,
     ending: Arc<AtomicBool>,
+    /// See [`Writer::direct`].
+    direct: Arc<Mutex<Option<TcpStream>>>,
     /// Dropped when the thread ends, which is what `Writer::done` waits for.
     _done: Sender<()>,
 }
@@ -847,6 +888,7 @@ impl WriteJob {
             if let Err(err) = self.pump(shared, &stream, first) {
                 log::debug!("local backend: connection to {} ended: {err}", self.peer);
             }
+            *lock(&self.direct) = None;
             shared.untrack(key);
         } else if !shared.stopping() {
             if self.ending.load(Ordering::Acquire) {
@@ -903,9 +945,13 @@ impl WriteJob {
     ) -> std::io::Result<()> {
         let mut out = BufWriter::with_capacity(64 * 1024, stream);
         out.write_all(&wire::encode_hello(shared.me))?;
+        out.flush()?;
+        *lock(&self.direct) = stream.try_clone().ok();
         let mut first = first.into_iter();
         // Ends at `End`, or when the Transport is dropped.
         while let Some(item) = first.next().or_else(|| self.rx.recv().ok()) {
+            // Held until the batch is flushed: no direct write in between.
+            let mut direct = lock(&self.direct);
             let mut next = Some(item);
             while let Some(item) = next {
                 match item {
@@ -916,6 +962,8 @@ impl WriteJob {
                         self.queued_packets.fetch_sub(1, Ordering::AcqRel);
                     }
                     Outbound::End { notify } => {
+                        *direct = None;
+                        drop(direct);
                         if notify {
                             out.write_all(&wire::encode_close_frame())?;
                         }
