@@ -258,7 +258,17 @@ struct Writer {
     /// thread while the writer thread is idle; the writer thread holds the
     /// lock while it writes, so frames never overtake each other.
     direct: Arc<Mutex<Option<TcpStream>>>,
+    /// When the calling thread last sent to this peer.
+    last_send: std::cell::Cell<Option<Instant>>,
 }
+
+/// A send this soon after the previous one to the same peer goes through
+/// the writer thread: a burst is then batched writes there instead of one
+/// system call per packet here, while a lone packet (a ping, an answer)
+/// still leaves at once. Measured on 2 busy cores: the thread hop cost
+/// reliable round trips 0.3-4 ms; writing every packet here cut RPC
+/// throughput to a fifth.
+const DIRECT_GAP: Duration = Duration::from_micros(10);
 
 /// The sockets and workers of one local instance.
 pub struct Transport {
@@ -466,7 +476,13 @@ impl Transport {
         }
         // Nothing queued (only this thread queues) and the writer thread
         // idle (it holds the lock while it writes): write it here, now.
-        if writer.queued_packets.load(Ordering::Acquire) == 0
+        let now = Instant::now();
+        let burst = writer
+            .last_send
+            .replace(Some(now))
+            .is_some_and(|t| now.duration_since(t) < DIRECT_GAP);
+        if !burst
+            && writer.queued_packets.load(Ordering::Acquire) == 0
             && let Ok(direct) = writer.direct.try_lock()
             && let Some(stream) = direct.as_ref()
         {
@@ -828,6 +844,7 @@ fn writer<'a>(
         ending: Arc::default(),
         done,
         direct: Arc::default(),
+        last_send: std::cell::Cell::new(None),
     };
     let job = WriteJob {
         peer,
