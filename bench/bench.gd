@@ -407,11 +407,16 @@ func bench_rpc() -> void:
 	var node := RPC_NODE.new()
 	node.name = "RpcNode"
 	root.add_child(node)
+	# Each side twice, in the order ours, ENet, ENet, ours, keeping each
+	# side's best: load on the shared cores that drifts during the run
+	# then weighs on both alike.
 	var ours := rpc_throughput(true)
 	var enet := rpc_throughput(false)
+	enet = maxf(enet, rpc_throughput(false))
+	ours = maxf(ours, rpc_throughput(true))
 	row("RPC throughput: reliable RPCs (64-byte PackedByteArray) received per second, busy-polling (SteamMultiplayerPeer vs ENetMultiplayerPeer)",
 		"%.0f RPCs/s" % ours, "%.0f RPCs/s" % enet, ours / maxf(enet, 1),
-		"ours/baseline rate; target >= 1.0")
+		"ours/baseline rate; target >= 1.0 (best second of two runs each; %d in flight at most)" % (RPC_NODE.AHEAD * RPC_NODE.ROUND))
 	var ours_rtt := rpc_round_trips(true)
 	var enet_rtt := rpc_round_trips(false)
 	row("RPC round trip: reliable ping RPC, pong RPC back, busy-polling: median (SteamMultiplayerPeer vs ENetMultiplayerPeer)",

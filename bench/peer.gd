@@ -159,8 +159,8 @@ func send_rounds(send_round: Callable, read_acks: Callable, deadline: int) -> vo
 ## same busy loop for both peers as bench.gd's: Steam callbacks and the
 ## multiplayer poll, not waiting for frames. A flood sends 64-byte `data`
 ## RPCs in rounds of RPC_NODE.ROUND, at most RPC_NODE.AHEAD rounds
-## unacknowledged (as send_rounds; reliable, so nothing times out); an echo only polls (the
-## node answers each ping).
+## unacknowledged (as send_rounds, but reliable: nothing times out); an
+## echo only polls (the node answers each ping).
 func run_rpc(driver: int, deadline: int) -> void:
 	var node := RPC_NODE.new()
 	node.name = "RpcNode"
