@@ -54,6 +54,10 @@ func _initialize() -> void:
 			ping_first = int(arg.trim_prefix("--ping-first="))
 	if ping_first != 0:
 		Steam.sendP2PPacket(ping_first, "ping-first".to_utf8_buffer(), Steam.P2P_SEND_RELIABLE, 0)
+		# Sending opened our side of the session. The other side may refuse
+		# and close it before our first frame (a slow start under load):
+		# seen now, its end still counts.
+		ping_session_seen = not Steam.getP2PSessionState(ping_first).is_empty()
 		join_after_ping = join
 	elif join != 0:
 		Steam.joinLobby(join)
