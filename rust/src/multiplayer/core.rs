@@ -60,6 +60,8 @@ pub struct Core {
     seq_in: HashMap<(i32, i32), u32>,
     cursor: u64,
     rng: u64,
+    /// Reused for each packet sent (no allocation per RPC).
+    scratch: Vec<u8>,
     connect_deadline: Option<Instant>,
 }
 
@@ -490,11 +492,15 @@ impl Core {
                     }
                     *last = seq;
                 }
+                let header = bytes.len() - payload.len();
+                let mut data = bytes;
+                // The packet's own buffer, minus the header: no allocation.
+                data.drain(..header);
                 self.incoming.push_back(Incoming {
                     from: id,
                     channel: godot,
                     mode,
-                    data: payload.to_vec(),
+                    data,
                 });
             }
         }
@@ -561,8 +567,8 @@ impl Core {
             } else {
                 0
             };
-            let packet = wire::encode_data(self.mode, seq, data);
-            if !net.send(steam, &packet, reliable, channel) && reliable {
+            wire::encode_data_into(&mut self.scratch, self.mode, seq, data);
+            if !net.send(steam, &self.scratch, reliable, channel) && reliable {
                 refused.push(id);
             }
         }

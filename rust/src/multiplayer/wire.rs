@@ -81,12 +81,18 @@ impl Control {
 /// A game packet's header and payload.
 pub fn encode_data(mode: Mode, seq: u32, payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(5 + payload.len());
+    encode_data_into(&mut out, mode, seq, payload);
+    out
+}
+
+/// [`encode_data`] into `out` (emptied first), to reuse its memory.
+pub fn encode_data_into(out: &mut Vec<u8>, mode: Mode, seq: u32, payload: &[u8]) {
+    out.clear();
     out.push(mode as u8);
     if mode == Mode::UnreliableOrdered {
         out.extend_from_slice(&seq.to_le_bytes());
     }
     out.extend_from_slice(payload);
-    out
 }
 
 /// Reads a game packet: mode, sequence (0 unless ordered), payload.

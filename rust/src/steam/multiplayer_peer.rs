@@ -55,6 +55,8 @@ pub struct SteamMultiplayerPeer {
     debug_level: i64,
     warned_channel: bool,
     warned_unreliable: bool,
+    /// The `Steam` singleton, looked up once (it lives as long as the game).
+    steam: Option<Gd<super::Steam>>,
     base: Base<MultiplayerPeerExtension>,
 }
 
@@ -102,8 +104,14 @@ impl SteamMultiplayerPeer {
         &mut self,
         f: impl FnOnce(&mut Core, &mut dyn crate::multiplayer::Net) -> R,
     ) -> Option<R> {
-        let core = &mut self.core;
-        with_client(|client| f(core, client))
+        if self.steam.is_none() {
+            self.steam = godot::classes::Engine::singleton()
+                .get_singleton("Steam")
+                .and_then(|s| s.try_cast::<super::Steam>().ok());
+        }
+        let steam = self.steam.as_mut()?;
+        let mut bound = steam.bind_mut();
+        Some(f(&mut self.core, &mut bound.client))
     }
 
     fn finish(&self, call: &str, result: Option<Result<(), PeerError>>) -> Error {
@@ -165,6 +173,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             debug_level: 0,
             warned_channel: false,
             warned_unreliable: false,
+            steam: None,
             base,
         }
     }
@@ -196,8 +205,8 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
                 wire::CHANNELS
             );
         }
-        let data = p_buffer.to_vec();
-        match self.with_net(|core, net| core.put_packet(net, &data)) {
+        let data = p_buffer.as_slice();
+        match self.with_net(|core, net| core.put_packet(net, data)) {
             Some(Ok(sent_reliably)) => {
                 if sent_reliably && !self.warned_unreliable {
                     self.warned_unreliable = true;
