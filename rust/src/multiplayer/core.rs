@@ -1,5 +1,6 @@
-//! The peer's state machine: hosting or joining, ids, the handshake, what
-//! arrives and where packets go. It takes the time and a [`Net`] as
+//! The peer's state machine: its state, session events, what arrives and
+//! where packets go (the host's and a client's own steps are in `host.rs`
+//! and `client.rs`). It takes the time and a [`Net`] as
 //! arguments, so the handshake and its timeouts are tested without Godot.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -22,7 +23,7 @@ const READS_PER_POLL: usize = 8192;
 const MAX_WAITING: usize = 16384;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-enum Role {
+pub(super) enum Role {
     #[default]
     Idle,
     Host,
@@ -32,37 +33,37 @@ enum Role {
 /// One `SteamMultiplayerPeer`'s state.
 #[derive(Debug, Default)]
 pub struct Core {
-    role: Role,
-    status: Status,
-    unique_id: i32,
-    port: u16,
+    pub(super) role: Role,
+    pub(super) status: Status,
+    pub(super) unique_id: i32,
+    pub(super) port: u16,
     /// `host_with_lobby`: only its members may connect.
-    lobby: Option<u64>,
+    pub(super) lobby: Option<u64>,
     /// A client's host.
-    host: Option<SteamId>,
-    peers: BTreeMap<i32, SteamId>,
-    ids: HashMap<SteamId, i32>,
+    pub(super) host: Option<SteamId>,
+    pub(super) peers: BTreeMap<i32, SteamId>,
+    pub(super) ids: HashMap<SteamId, i32>,
     /// Host: the nonce of each client's connection.
-    nonces: HashMap<SteamId, u32>,
+    pub(super) nonces: HashMap<SteamId, u32>,
     /// Client: this connection's nonce, and when hello was last said.
-    nonce: u32,
-    hello_at: Option<Instant>,
-    incoming: VecDeque<Incoming>,
-    signals: Vec<Signal>,
-    refuse: bool,
+    pub(super) nonce: u32,
+    pub(super) hello_at: Option<Instant>,
+    pub(super) incoming: VecDeque<Incoming>,
+    pub(super) signals: Vec<Signal>,
+    pub(super) refuse: bool,
     /// `set_target_peer`: 0 everyone, > 0 that peer, < 0 all but that one.
     pub target: i32,
     /// `set_transfer_channel`.
     pub channel: i32,
     /// `set_transfer_mode`.
     pub mode: Mode,
-    seq_out: HashMap<(i32, i32), u32>,
-    seq_in: HashMap<(i32, i32), u32>,
-    cursor: u64,
-    rng: u64,
+    pub(super) seq_out: HashMap<(i32, i32), u32>,
+    pub(super) seq_in: HashMap<(i32, i32), u32>,
+    pub(super) cursor: u64,
+    pub(super) rng: u64,
     /// Reused for each packet sent (no allocation per RPC).
-    scratch: Vec<u8>,
-    connect_deadline: Option<Instant>,
+    pub(super) scratch: Vec<u8>,
+    pub(super) connect_deadline: Option<Instant>,
 }
 
 /// Whether sequence number `a` comes after `b` (wrapping).
@@ -161,7 +162,7 @@ impl Core {
             .map_or(0, |(_, id)| *id)
     }
 
-    fn start(&mut self, net: &mut dyn Net, port: u16) -> Result<SteamId, PeerError> {
+    pub(super) fn start(&mut self, net: &mut dyn Net, port: u16) -> Result<SteamId, PeerError> {
         if self.role != Role::Idle {
             return Err(PeerError::AlreadyInUse);
         }
@@ -181,104 +182,14 @@ impl Core {
         Ok(me)
     }
 
-    /// `create_host`, and `host_with_lobby` with `lobby`.
-    pub fn create_host(
-        &mut self,
-        net: &mut dyn Net,
-        port: u16,
-        lobby: Option<u64>,
-    ) -> Result<(), PeerError> {
-        if self.role != Role::Idle {
-            return Err(PeerError::AlreadyInUse);
-        }
-        if let Some(lobby) = lobby {
-            let me = net.me();
-            let owner = net.lobby_owner(lobby);
-            if owner.is_none() || owner != me {
-                return Err(PeerError::CantCreate(format!(
-                    "host_with_lobby: the local user must own lobby {lobby} (getLobbyOwner says {})",
-                    owner.map_or(0, SteamId::raw)
-                )));
-            }
-        }
-        self.start(net, port)?;
-        self.role = Role::Host;
-        self.status = Status::Connected;
-        self.unique_id = 1;
-        self.lobby = lobby;
-        Ok(())
-    }
-
-    /// `create_client`.
-    pub fn create_client(
-        &mut self,
-        net: &mut dyn Net,
-        host: SteamId,
-        port: u16,
-        now: Instant,
-    ) -> Result<(), PeerError> {
-        if self.role != Role::Idle {
-            return Err(PeerError::AlreadyInUse);
-        }
-        if net.me() == Some(host) {
-            return Err(PeerError::InvalidParameter(format!(
-                "create_client: {host} is this user's own Steam ID; a client connects to another user's host"
-            )));
-        }
-        self.start(net, port)?;
-        // An old host's answers are not for this connection. (A host keeps
-        // what waits: a client may have said hello before it hosted again.)
-        while net.read(wire::control_channel(port)).is_some() {}
-        self.nonce = self.next_random() as u32;
-        if !net.send(
-            host,
-            &Control::Hello(self.nonce).encode(),
-            true,
-            wire::control_channel(port),
-        ) {
-            return Err(PeerError::CantCreate(format!(
-                "create_client: the backend refused to send to {host}"
-            )));
-        }
-        self.role = Role::Client;
-        self.status = Status::Connecting;
-        self.host = Some(host);
-        self.connect_deadline = Some(now + CONNECT_TIMEOUT);
-        self.hello_at = Some(now);
-        Ok(())
-    }
-
-    /// `connect_to_lobby`: a client of the lobby's owner.
-    pub fn connect_to_lobby(
-        &mut self,
-        net: &mut dyn Net,
-        lobby: u64,
-        port: u16,
-        now: Instant,
-    ) -> Result<(), PeerError> {
-        if self.role != Role::Idle {
-            return Err(PeerError::AlreadyInUse);
-        }
-        let me = net.me();
-        if me.is_none() || !net.lobby_members(lobby).iter().any(|m| Some(*m) == me) {
-            return Err(PeerError::CantCreate(format!(
-                "connect_to_lobby: the local user is not a member of lobby {lobby} (join it first)"
-            )));
-        }
-        let owner = net.lobby_owner(lobby).ok_or_else(|| {
-            PeerError::CantCreate(format!("connect_to_lobby: lobby {lobby} has no owner"))
-        })?;
-        self.create_client(net, owner, port, now)
-    }
-
-    fn next_random(&mut self) -> u64 {
+    pub(super) fn next_random(&mut self) -> u64 {
         self.rng ^= self.rng << 13;
         self.rng ^= self.rng >> 7;
         self.rng ^= self.rng << 17;
         self.rng
     }
 
-    fn new_id(&mut self) -> i32 {
+    pub(super) fn new_id(&mut self) -> i32 {
         loop {
             let id = (self.next_random() % (i32::MAX as u64 - 1)) as i32 + 2;
             if !self.peers.contains_key(&id) {
@@ -287,7 +198,7 @@ impl Core {
         }
     }
 
-    fn forget(&mut self, id: i32) {
+    pub(super) fn forget(&mut self, id: i32) {
         if let Some(steam) = self.peers.remove(&id) {
             self.ids.remove(&steam);
             self.nonces.remove(&steam);
@@ -296,16 +207,7 @@ impl Core {
         self.seq_out.retain(|(p, _), _| *p != id);
     }
 
-    /// Ends a client's connection to its host: `Disconnected(1)` if it was
-    /// connected; a connecting client has failed (`connection_failed`).
-    fn lose_host(&mut self) {
-        if self.status == Status::Connected {
-            self.signals.push(Signal::Disconnected(1));
-        }
-        self.reset();
-    }
-
-    fn reset(&mut self) {
+    pub(super) fn reset(&mut self) {
         let (refuse, rng, cursor) = (self.refuse, self.rng, self.cursor);
         let (target, channel, mode) = (self.target, self.channel, self.mode);
         let signals = std::mem::take(&mut self.signals);
@@ -338,7 +240,7 @@ impl Core {
         std::mem::take(&mut self.signals)
     }
 
-    fn on_session_event(&mut self, net: &mut dyn Net, event: SessionEvent) {
+    pub(super) fn on_session_event(&mut self, net: &mut dyn Net, event: SessionEvent) {
         match (self.role, event) {
             (Role::Host, SessionEvent::Request(from)) => {
                 let allowed = match self.lobby {
@@ -367,106 +269,12 @@ impl Core {
         }
     }
 
-    fn poll_host(&mut self, net: &mut dyn Net) {
-        let control = wire::control_channel(self.port);
-        while let Some((from, bytes)) = net.read(control) {
-            match Control::decode(&bytes) {
-                Some(Control::Hello(nonce)) => self.on_hello(net, from, nonce),
-                Some(Control::Bye) => {
-                    if let Some(id) = self.ids.get(&from).copied() {
-                        self.forget(id);
-                        self.signals.push(Signal::Disconnected(id));
-                    }
-                }
-                _ => log::debug!("SteamMultiplayerPeer: ignored a control message from {from}"),
-            }
-        }
-        self.read_data(net, |core, from| core.ids.get(&from).copied());
-    }
-
-    fn on_hello(&mut self, net: &mut dyn Net, from: SteamId, nonce: u32) {
-        let control = wire::control_channel(self.port);
-        if let Some(old) = self.ids.get(&from).copied() {
-            if self.nonces.get(&from) == Some(&nonce) {
-                // A repeat of a hello already answered.
-                net.send(from, &Control::Welcome(old).encode(), true, control);
-                return;
-            }
-            // The same user connecting again: its old self is gone.
-            self.forget(old);
-            self.signals.push(Signal::Disconnected(old));
-        }
-        let allowed = match self.lobby {
-            Some(lobby) => net.lobby_members(lobby).contains(&from),
-            None => true,
-        };
-        if self.refuse || !allowed {
-            net.send(from, &Control::Refused.encode(), true, control);
-            return;
-        }
-        let id = self.new_id();
-        net.send(from, &Control::Welcome(id).encode(), true, control);
-        self.peers.insert(id, from);
-        self.ids.insert(from, id);
-        self.nonces.insert(from, nonce);
-        self.signals.push(Signal::Connected(id));
-    }
-
-    fn poll_client(&mut self, net: &mut dyn Net, now: Instant) {
-        let Some(host) = self.host else {
-            return;
-        };
-        let control = wire::control_channel(self.port);
-        while let Some((from, bytes)) = net.read(control) {
-            if from != host {
-                continue;
-            }
-            match Control::decode(&bytes) {
-                Some(Control::Welcome(id)) if self.status == Status::Connecting => {
-                    self.unique_id = id;
-                    self.status = Status::Connected;
-                    self.connect_deadline = None;
-                    self.peers.insert(1, host);
-                    self.signals.push(Signal::Connected(1));
-                    // One change of status per poll: SceneMultiplayer must
-                    // see CONNECTED before a BYE right behind it makes it
-                    // DISCONNECTED (else it reports connection_failed).
-                    return;
-                }
-                Some(Control::Refused) => {
-                    log::warn!("SteamMultiplayerPeer: the host {host} refused the connection");
-                    self.lose_host();
-                    return;
-                }
-                Some(Control::Bye) => {
-                    self.lose_host();
-                    return;
-                }
-                _ => {}
-            }
-        }
-        if self.status == Status::Connecting {
-            if self
-                .hello_at
-                .is_some_and(|t| now.duration_since(t) >= HELLO_EVERY)
-            {
-                self.hello_at = Some(now);
-                net.send(host, &Control::Hello(self.nonce).encode(), true, control);
-            }
-            if self.connect_deadline.is_some_and(|d| now >= d) {
-                log::warn!(
-                    "SteamMultiplayerPeer: the host {host} did not answer within {CONNECT_TIMEOUT:?}"
-                );
-                self.lose_host();
-            }
-            // Game packets wait until the host has given us our id.
-            return;
-        }
-        self.read_data(net, |_, from| (from == host).then_some(1));
-    }
-
     /// Reads every data channel, filing packets from known senders.
-    fn read_data(&mut self, net: &mut dyn Net, id_of: impl Fn(&Self, SteamId) -> Option<i32>) {
+    pub(super) fn read_data(
+        &mut self,
+        net: &mut dyn Net,
+        id_of: impl Fn(&Self, SteamId) -> Option<i32>,
+    ) {
         let mut reads = 0;
         for godot in 0..wire::CHANNELS {
             let channel = wire::channel(self.port, godot);

@@ -9,7 +9,9 @@
 //! derived from the virtual port (see [`wire::channel`]), so a game's own
 //! P2P traffic on other channels never sees them.
 
+mod client;
 pub mod core;
+mod host;
 pub mod wire;
 
 #[cfg(test)]
