@@ -46,6 +46,8 @@ pub struct Client {
     pending: Vec<Event>,
     /// The latest session events, numbered, for multiplayer peers.
     sessions: multiplayer::SessionLog,
+    /// Callbacks dropped since the game last took them (said once).
+    dropped: usize,
 }
 
 impl Default for Client {
@@ -70,6 +72,7 @@ impl Client {
             lobby_filters: Vec::new(),
             pending: Vec::new(),
             sessions: multiplayer::SessionLog::default(),
+            dropped: 0,
         }
     }
 
@@ -155,6 +158,13 @@ impl Client {
     /// Pumps the backend; the caller emits the returned events as signals.
     pub fn run_callbacks(&mut self) -> Vec<Event> {
         self.pump();
+        if self.dropped > 0 {
+            log::warn!(
+                "{} Steam callbacks were dropped in all before this run_callbacks()",
+                self.dropped
+            );
+            self.dropped = 0;
+        }
         std::mem::take(&mut self.pending)
     }
 
@@ -170,9 +180,13 @@ impl Client {
         if self.pending.len() > MAX_PENDING {
             let excess = self.pending.len() - MAX_PENDING;
             self.pending.drain(..excess);
-            log::warn!(
-                "{excess} Steam callbacks dropped: call Steam.run_callbacks() every frame (or init with embed_callbacks)"
-            );
+            // Once until the game takes its callbacks again, not every pump.
+            if self.dropped == 0 {
+                log::warn!(
+                    "Steam callbacks are being dropped (more than {MAX_PENDING} waiting): call Steam.run_callbacks() every frame (or init with embed_callbacks)"
+                );
+            }
+            self.dropped += excess;
         }
     }
 }

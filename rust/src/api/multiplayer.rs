@@ -108,7 +108,27 @@ impl Net for Client {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::*;
     use super::*;
+
+    #[test]
+    fn callbacks_a_peer_pumps_wait_for_the_game_within_a_bound() {
+        let mut client = started();
+        for _ in 0..(super::super::MAX_PENDING + 10) {
+            client.send(PEER, b"x", 0, 0).unwrap();
+        }
+        let mut cursor = 0;
+        // A multiplayer peer's poll pumps the backend before the game asks.
+        let seen = Net::session_events(&mut client, &mut cursor);
+        assert_eq!(seen.len(), LOG_LEN, "the peers' log keeps the latest");
+        let events = client.run_callbacks();
+        assert_eq!(
+            events.len(),
+            super::super::MAX_PENDING,
+            "the rest were dropped"
+        );
+        assert!(client.run_callbacks().is_empty());
+    }
 
     #[test]
     fn every_reader_sees_each_event_once() {
