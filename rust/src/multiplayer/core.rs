@@ -107,6 +107,7 @@ impl Core {
     }
 
     /// A client's connection nonce (0 before `create_client`).
+    #[cfg(test)]
     pub fn nonce(&self) -> u32 {
         self.nonce
     }

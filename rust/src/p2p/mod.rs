@@ -12,6 +12,21 @@ pub mod testing;
 pub mod types;
 
 pub use error::InputError;
+
+/// A seed that differs between starts of the game (lobby links and ids,
+/// multiplayer ids), without a random-number crate: std's randomly keyed
+/// hasher over the time and the process id.
+pub fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.write_u32(std::process::id());
+    hasher.finish()
+}
 pub use ids::SteamId;
 pub use limits::{Channel, ReadSize, SendType};
 pub use types::{

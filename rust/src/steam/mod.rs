@@ -94,11 +94,18 @@ pub(crate) fn report_as(call: &str, message: &str) {
     }
 }
 
+/// The `Steam` singleton, if it is there.
+pub(crate) fn singleton() -> Option<Gd<Steam>> {
+    Engine::singleton()
+        .get_singleton("Steam")?
+        .try_cast::<Steam>()
+        .ok()
+}
+
 /// Runs `f` with the running `Steam` singleton's API (the one owner of the
 /// backend); `None` if the singleton is gone.
 pub(crate) fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
-    let steam = Engine::singleton().get_singleton("Steam")?;
-    let mut steam = steam.try_cast::<Steam>().ok()?;
+    let mut steam = singleton()?;
     let mut bound = steam.bind_mut();
     Some(f(&mut bound.client))
 }

@@ -11,11 +11,11 @@ use godot::classes::{IMultiplayerPeerExtension, MultiplayerPeerExtension};
 use godot::global::Error;
 use godot::prelude::*;
 
-use super::{main_thread_only, report_as, with_client};
+use super::{main_thread_only, report_as, singleton, with_client};
 use crate::multiplayer::core::Core;
 use crate::multiplayer::{Mode, PeerError, Signal, Status, wire};
-use crate::p2p::SteamId;
 use crate::p2p::ids::lobby_from_gdscript;
+use crate::p2p::{SteamId, random_seed};
 
 /// A [MultiplayerPeer] for Godot's high-level multiplayer over Steam P2P
 /// (or, with the local backend, between game instances on this machine).
@@ -79,13 +79,6 @@ mod enums {
 
 pub use enums::ENUMS as PEER_ENUMS;
 
-fn seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(Instant::now().elapsed().as_nanos());
-    h.finish()
-}
-
 impl SteamMultiplayerPeer {
     /// Reports a refused call once and returns its Godot error.
     fn refused(&self, call: &str, err: PeerError) -> Error {
@@ -105,9 +98,7 @@ impl SteamMultiplayerPeer {
         f: impl FnOnce(&mut Core, &mut dyn crate::multiplayer::Net) -> R,
     ) -> Option<R> {
         if self.steam.is_none() {
-            self.steam = godot::classes::Engine::singleton()
-                .get_singleton("Steam")
-                .and_then(|s| s.try_cast::<super::Steam>().ok());
+            self.steam = singleton();
         }
         let steam = self.steam.as_mut()?;
         let mut bound = steam.bind_mut();
@@ -166,7 +157,7 @@ impl Drop for SteamMultiplayerPeer {
 impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
     fn init(base: Base<MultiplayerPeerExtension>) -> Self {
         Self {
-            core: Core::new(seed()),
+            core: Core::new(random_seed()),
             no_delay: false,
             no_nagle: false,
             server_relay: true,
@@ -293,7 +284,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
     fn close(&mut self) {
         main_thread_only!("SteamMultiplayerPeer.close");
         if self.with_net(|core, net| core.close(net)).is_none() {
-            self.core = Core::new(seed());
+            self.core = Core::new(random_seed());
         }
     }
 

@@ -236,14 +236,16 @@ func test_singleton_is_registered() -> void:
 	check(Steam == steam, "the global `Steam` is the engine singleton")
 
 
-func test_methods_have_exact_signatures() -> void:
+## Checks that `class` has each method of `spec` (name -> [return type,
+## [[arg name, arg type], ...], defaults]) with exactly that signature.
+func check_methods(class_name_: String, spec_of: Dictionary) -> void:
 	var listed := {}
-	for m in ClassDB.class_get_method_list("Steam", true):
+	for m in ClassDB.class_get_method_list(class_name_, true):
 		listed[m["name"]] = m
-	for name in METHODS:
+	for name in spec_of:
 		if not check(listed.has(name), "method %s exists" % name):
 			continue
-		var spec: Array = METHODS[name]
+		var spec: Array = spec_of[name]
 		var m: Dictionary = listed[name]
 		check_eq(int(m["return"]["type"]), spec[0], "%s return type" % name)
 		var args: Array = m["args"]
@@ -252,6 +254,10 @@ func test_methods_have_exact_signatures() -> void:
 			check_eq(args[i]["name"], spec[1][i][0], "%s argument %d name" % [name, i])
 			check_eq(int(args[i]["type"]), spec[1][i][1], "%s argument %d type" % [name, i])
 		check_eq(m["default_args"], spec[2], "%s default arguments" % name)
+
+
+func test_methods_have_exact_signatures() -> void:
+	check_methods("Steam", METHODS)
 
 
 func test_no_extra_methods() -> void:
@@ -331,21 +337,7 @@ const PEER_METHODS := {
 func test_the_multiplayer_peer_class() -> void:
 	check(ClassDB.class_exists("SteamMultiplayerPeer"), "SteamMultiplayerPeer exists")
 	check(ClassDB.is_parent_class("SteamMultiplayerPeer", "MultiplayerPeerExtension"), "a MultiplayerPeerExtension")
-	var listed := {}
-	for m in ClassDB.class_get_method_list("SteamMultiplayerPeer", true):
-		listed[m["name"]] = m
-	for name in PEER_METHODS:
-		if not check(listed.has(name), "method %s exists" % name):
-			continue
-		var spec: Array = PEER_METHODS[name]
-		var m: Dictionary = listed[name]
-		check_eq(int(m["return"]["type"]), spec[0], "%s return type" % name)
-		var args: Array = m["args"]
-		check_eq(args.size(), spec[1].size(), "%s argument count" % name)
-		for i in min(args.size(), spec[1].size()):
-			check_eq(args[i]["name"], spec[1][i][0], "%s argument %d name" % [name, i])
-			check_eq(int(args[i]["type"]), spec[1][i][1], "%s argument %d type" % [name, i])
-		check_eq(m["default_args"], spec[2], "%s default arguments" % name)
+	check_methods("SteamMultiplayerPeer", PEER_METHODS)
 	var peer := SteamMultiplayerPeer.new()
 	check_eq([peer.no_delay, peer.no_nagle, peer.server_relay, peer.debug_level], [false, false, true, 0], "property defaults")
 	check_eq(peer.get_connection_status(), MultiplayerPeer.CONNECTION_DISCONNECTED, "a new peer is disconnected")

@@ -142,7 +142,7 @@ impl LocalBackend {
             "local backend: instance {slot}, Steam ID {me}, port {}",
             transport.addr().port()
         );
-        let mut lobbies = lobby::Lobbies::new(me, config.timeout, start_seed());
+        let mut lobbies = lobby::Lobbies::new(me, config.timeout, crate::p2p::random_seed());
         lobbies.set_identity(transport.name(), 0);
         let rules = Rules {
             timeout: config.timeout,
@@ -308,20 +308,6 @@ impl Drop for LocalBackend {
         self.lobbies.leave_all(now);
         self.lobby_step(now);
     }
-}
-
-/// Tells this start of an instance apart from earlier ones (lobby links
-/// and lobby ids), without a random-number crate.
-fn start_seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    hasher.write_u32(std::process::id());
-    hasher.finish()
 }
 
 impl Backend for LocalBackend {

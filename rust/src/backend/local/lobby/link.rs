@@ -40,6 +40,23 @@ struct Peer {
     sent_count: usize,
 }
 
+impl Peer {
+    /// A link with nothing sent or received yet (`their_incarnation` 0:
+    /// not heard from).
+    fn new(their_incarnation: u64, now: Instant) -> Self {
+        Self {
+            their_incarnation,
+            next_in: 0,
+            first_out: 0,
+            queue: VecDeque::new(),
+            oldest_sent: None,
+            last_sent: None,
+            last_activity: now,
+            sent_count: 0,
+        }
+    }
+}
+
 /// A datagram to send: to whom, and its lobby payload.
 pub type Outgoing = (SteamId, Vec<u8>);
 
@@ -84,16 +101,7 @@ impl Links {
     }
 
     fn peer(&mut self, id: SteamId, now: Instant) -> &mut Peer {
-        self.peers.entry(id).or_insert_with(|| Peer {
-            their_incarnation: 0,
-            next_in: 0,
-            first_out: 0,
-            queue: VecDeque::new(),
-            oldest_sent: None,
-            last_sent: None,
-            last_activity: now,
-            sent_count: 0,
-        })
+        self.peers.entry(id).or_insert_with(|| Peer::new(0, now))
     }
 
     /// Queues `message` for `to`; false (and nothing queued) when the
@@ -149,16 +157,7 @@ impl Links {
                 if restarted {
                     // Its old self's unacknowledged messages can never be
                     // answered: start over with the new one.
-                    *peer = Peer {
-                        their_incarnation: their,
-                        next_in: 0,
-                        first_out: 0,
-                        queue: VecDeque::new(),
-                        oldest_sent: None,
-                        last_sent: None,
-                        last_activity: now,
-                        sent_count: 0,
-                    };
+                    *peer = Peer::new(their, now);
                     return Received::Restarted;
                 }
                 peer.their_incarnation = their;

@@ -143,6 +143,18 @@ impl Net {
         lobby
     }
 
+    /// Instance 0 creates a public lobby of 4 and 1 and 2 join it; the
+    /// events so far are dropped. Returns the lobby.
+    fn all_in_one_lobby(&mut self) -> u64 {
+        let lobby = self.create(0, LobbyType::Public, 4);
+        assert_eq!(self.join(1, lobby), 1);
+        assert_eq!(self.join(2, lobby), 1);
+        for i in 0..self.nodes.len() {
+            self.take(i);
+        }
+        lobby
+    }
+
     fn members(&self, i: usize, lobby: u64) -> Vec<SteamId> {
         (0..self.nodes[i].member_count(lobby))
             .filter_map(|k| self.nodes[i].member_at(lobby, k))
@@ -264,12 +276,7 @@ fn create_list_join_talk_and_leave() {
 #[test]
 fn a_silent_owner_is_replaced_within_the_timeout() {
     let mut net = Net::new(3);
-    let lobby = net.create(0, LobbyType::Public, 4);
-    assert_eq!(net.join(1, lobby), 1);
-    assert_eq!(net.join(2, lobby), 1);
-    for i in 0..3 {
-        net.take(i);
-    }
+    let lobby = net.all_in_one_lobby();
     net.alive[0] = false;
     let died = net.now;
     let mut noticed = None;
@@ -388,12 +395,7 @@ fn lobbies_of_other_apps_stay_apart() {
 #[test]
 fn an_instance_that_shuts_down_leaves_its_lobbies() {
     let mut net = Net::new(3);
-    let lobby = net.create(0, LobbyType::Public, 4);
-    assert_eq!(net.join(1, lobby), 1);
-    assert_eq!(net.join(2, lobby), 1);
-    for i in 0..3 {
-        net.take(i);
-    }
+    let lobby = net.all_in_one_lobby();
     // The owner shuts down: its last datagrams go out, then it is silent.
     let now = net.now;
     net.nodes[0].leave_all(now);
