@@ -407,22 +407,36 @@ func bench_rpc() -> void:
 	var node := RPC_NODE.new()
 	node.name = "RpcNode"
 	root.add_child(node)
-	# Each side twice, in the order ours, ENet, ENet, ours, keeping each
-	# side's best: load on the shared cores that drifts during the run
-	# then weighs on both alike.
-	var ours := rpc_throughput(true)
-	var enet := rpc_throughput(false)
-	enet = maxf(enet, rpc_throughput(false))
-	ours = maxf(ours, rpc_throughput(true))
+	# Each side three times, in the order ours, ENet, ENet, ours, ours,
+	# ENet, keeping each side's best: load on the shared cores that drifts
+	# during the run then weighs on both alike, and one unlucky run (a
+	# scheduler that puts both busy loops on one core) does not decide.
+	var ours := 0.0
+	var enet := 0.0
+	for turn in [true, false, false, true, true, false]:
+		if turn:
+			ours = maxf(ours, rpc_throughput(true))
+		else:
+			enet = maxf(enet, rpc_throughput(false))
 	row("RPC throughput: reliable RPCs (64-byte PackedByteArray) received per second, busy-polling (SteamMultiplayerPeer vs ENetMultiplayerPeer)",
 		"%.0f RPCs/s" % ours, "%.0f RPCs/s" % enet, ours / maxf(enet, 1),
-		"ours/baseline rate; target >= 1.0 (best second of two runs each; %d in flight at most)" % (RPC_NODE.AHEAD * RPC_NODE.ROUND))
-	var ours_rtt := rpc_round_trips(true)
-	var enet_rtt := rpc_round_trips(false)
+		"ours/baseline rate; target >= 1.0 (best second of three runs each; %d in flight at most)" % (RPC_NODE.AHEAD * RPC_NODE.ROUND))
+	# The same order for the round trips; each side's run with the lower
+	# median counts.
+	var ours_rtt := []
+	var enet_rtt := []
+	for turn in [true, false, false, true]:
+		var samples := rpc_round_trips(turn)
+		if samples.is_empty():
+			continue  # that run's client never connected: the row shows it
+		if turn and (ours_rtt.is_empty() or percentile(samples, 0.5) < percentile(ours_rtt, 0.5)):
+			ours_rtt = samples
+		elif not turn and (enet_rtt.is_empty() or percentile(samples, 0.5) < percentile(enet_rtt, 0.5)):
+			enet_rtt = samples
 	row("RPC round trip: reliable ping RPC, pong RPC back, busy-polling: median (SteamMultiplayerPeer vs ENetMultiplayerPeer)",
 		"%.1f us" % percentile(ours_rtt, 0.5), "%.1f us" % percentile(enet_rtt, 0.5),
 		percentile(ours_rtt, 0.5) / maxf(percentile(enet_rtt, 0.5), 1),
-		"target <= 1.2; 99th percentile %.1f vs %.1f us (%d vs %d samples)" % [
+		"target <= 1.2 (the better of two runs each); 99th percentile %.1f vs %.1f us (%d vs %d samples)" % [
 			percentile(ours_rtt, 0.99), percentile(enet_rtt, 0.99), ours_rtt.size(), enet_rtt.size()])
 	root.remove_child(node)
 	node.free()

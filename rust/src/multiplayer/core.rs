@@ -3,13 +3,15 @@
 //! and `client.rs`). It takes the time and a [`Net`] as
 //! arguments, so the handshake and its timeouts are tested without Godot.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::wire::{self, Control};
 use super::{Incoming, Mode, Net, PeerError, SessionEvent, Signal, Status};
 use crate::p2p::SteamId;
+// Looked up per packet (sender ids, sequence numbers): Fx, not SipHash.
 use crate::p2p::limits::MAX_UNRELIABLE_BYTES;
+use rustc_hash::FxHashMap as HashMap;
 
 /// How long a client waits for the host's answer (the backend's session
 /// timeout usually ends it sooner).
@@ -329,25 +331,19 @@ impl Core {
                 wire::MAX_PACKET
             )));
         }
-        let targets: Vec<(i32, SteamId)> = match (self.role, self.target) {
-            (Role::Client, 0 | 1) => self.peers.iter().map(|(i, s)| (*i, *s)).collect(),
-            (Role::Client, t) if t < 0 && t != -1 => {
-                self.peers.iter().map(|(i, s)| (*i, *s)).collect()
-            }
+        // One named peer, or every peer but `exclude` (0: none), without
+        // collecting them: put_packet runs once per RPC.
+        let (one, exclude) = match (self.role, self.target) {
+            (Role::Client, 0 | 1) => (None, 0),
+            (Role::Client, t) if t < 0 && t != -1 => (None, 0),
             (Role::Client, t) => {
                 return Err(PeerError::InvalidParameter(format!(
                     "target peer {t}: a client reaches other peers through the host (SceneMultiplayer's server relay)"
                 )));
             }
-            (_, 0) => self.peers.iter().map(|(i, s)| (*i, *s)).collect(),
-            (_, t) if t < 0 => self
-                .peers
-                .iter()
-                .filter(|(i, _)| **i != -t)
-                .map(|(i, s)| (*i, *s))
-                .collect(),
+            (_, t) if t <= 0 => (None, -t),
             (_, t) => match self.peers.get(&t) {
-                Some(s) => vec![(t, *s)],
+                Some(s) => (Some((t, *s)), 0),
                 None => {
                     return Err(PeerError::InvalidParameter(format!(
                         "target peer {t} is not connected"
@@ -355,6 +351,13 @@ impl Core {
                 }
             },
         };
+        let all = one.is_none().then(|| {
+            self.peers
+                .iter()
+                .filter(move |(i, _)| **i != exclude)
+                .map(|(i, s)| (*i, *s))
+        });
+        let targets = one.into_iter().chain(all.into_iter().flatten());
         let godot = if (0..wire::CHANNELS).contains(&self.channel) {
             self.channel
         } else {

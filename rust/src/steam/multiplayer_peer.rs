@@ -9,6 +9,7 @@ use std::time::Instant;
 use godot::classes::multiplayer_peer::{ConnectionStatus, TransferMode};
 use godot::classes::{IMultiplayerPeerExtension, MultiplayerPeerExtension};
 use godot::global::Error;
+use godot::meta::conv::RawPtr;
 use godot::prelude::*;
 
 use super::{main_thread_only, report_as, singleton, with_client};
@@ -55,6 +56,8 @@ pub struct SteamMultiplayerPeer {
     debug_level: i64,
     warned_channel: bool,
     warned_unreliable: bool,
+    /// The packet Godot is reading (get_packet hands out a pointer into it).
+    current: Vec<u8>,
     /// The `Steam` singleton, looked up once (it lives as long as the game).
     steam: Option<Gd<super::Steam>>,
     base: Base<MultiplayerPeerExtension>,
@@ -124,6 +127,32 @@ impl SteamMultiplayerPeer {
         }
     }
 
+    /// `put_packet`, once Godot's pointer is a slice.
+    fn put(&mut self, data: &[u8]) -> Error {
+        if !(0..wire::CHANNELS).contains(&self.core.channel) && !self.warned_channel {
+            self.warned_channel = true;
+            log::warn!(
+                "SteamMultiplayerPeer: transfer channel {} is out of 0..{}; such packets go on channel 0",
+                self.core.channel,
+                wire::CHANNELS
+            );
+        }
+        match self.with_net(|core, net| core.put_packet(net, data)) {
+            Some(Ok(sent_reliably)) => {
+                if sent_reliably && !self.warned_unreliable {
+                    self.warned_unreliable = true;
+                    log::warn!(
+                        "SteamMultiplayerPeer: an unreliable packet of {} bytes is over one datagram: it (and others like it) goes reliably",
+                        data.len()
+                    );
+                }
+                Error::OK
+            }
+            Some(Err(err)) => self.refused("put_packet", err),
+            None => self.refused("put_packet", PeerError::Unconfigured),
+        }
+    }
+
     fn port(&self, call: &str, virtual_port: i64) -> Result<u16, Error> {
         u16::try_from(virtual_port).map_err(|_| {
             self.refused(
@@ -164,6 +193,7 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             debug_level: 0,
             warned_channel: false,
             warned_unreliable: false,
+            current: Vec::new(),
             steam: None,
             base,
         }
@@ -178,39 +208,52 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
         wire::MAX_PACKET as i32
     }
 
-    fn get_packet_script(&mut self) -> PackedByteArray {
-        main_thread_only!("SteamMultiplayerPeer.get_packet", PackedByteArray::new());
-        self.core
-            .take_packet()
-            .map(|p| PackedByteArray::from(p.data.as_slice()))
-            .unwrap_or_default()
+    // Godot's raw packet calls, rather than the `_script` pair: those make
+    // a PackedByteArray per packet on each side (an allocation and a copy
+    // each way).
+    unsafe fn get_packet_rawptr(
+        &mut self,
+        r_buffer: RawPtr<*mut RawPtr<*const u8>>,
+        r_buffer_size: RawPtr<*mut i32>,
+    ) -> Error {
+        main_thread_only!("SteamMultiplayerPeer.get_packet", Error::ERR_UNAVAILABLE);
+        let (buffer, size) = (r_buffer.ptr().cast::<*const u8>(), r_buffer_size.ptr());
+        if buffer.is_null() || size.is_null() {
+            return Error::ERR_INVALID_PARAMETER;
+        }
+        let Some(packet) = self.core.take_packet() else {
+            return Error::ERR_UNAVAILABLE;
+        };
+        // Kept until the next call: Godot reads the bytes where they are.
+        self.current = packet.data;
+        // SAFETY: Godot passes the addresses of its own `const uint8_t *`
+        // and `int` (MultiplayerPeerExtension::get_packet), checked for
+        // null above. `current` stays in this object, unchanged, until the
+        // next get_packet, as long as Godot's contract asks.
+        unsafe {
+            buffer.write(self.current.as_ptr());
+            size.write(self.current.len() as i32);
+        }
+        Error::OK
     }
 
-    fn put_packet_script(&mut self, p_buffer: PackedByteArray) -> Error {
+    unsafe fn put_packet_rawptr(
+        &mut self,
+        p_buffer: RawPtr<*const u8>,
+        p_buffer_size: i32,
+    ) -> Error {
         main_thread_only!("SteamMultiplayerPeer.put_packet", Error::ERR_UNAVAILABLE);
-        if !(0..wire::CHANNELS).contains(&self.core.channel) && !self.warned_channel {
-            self.warned_channel = true;
-            log::warn!(
-                "SteamMultiplayerPeer: transfer channel {} is out of 0..{}; such packets go on channel 0",
-                self.core.channel,
-                wire::CHANNELS
-            );
-        }
-        let data = p_buffer.as_slice();
-        match self.with_net(|core, net| core.put_packet(net, data)) {
-            Some(Ok(sent_reliably)) => {
-                if sent_reliably && !self.warned_unreliable {
-                    self.warned_unreliable = true;
-                    log::warn!(
-                        "SteamMultiplayerPeer: an unreliable packet of {} bytes is over one datagram: it (and others like it) goes reliably",
-                        data.len()
-                    );
-                }
-                Error::OK
-            }
-            Some(Err(err)) => self.refused("put_packet", err),
-            None => self.refused("put_packet", PeerError::Unconfigured),
-        }
+        let (ptr, len) = (p_buffer.ptr(), usize::try_from(p_buffer_size).unwrap_or(0));
+        let data: &[u8] = if ptr.is_null() || len == 0 {
+            &[]
+        } else {
+            // SAFETY: Godot hands over `p_buffer_size` readable bytes at
+            // `p_buffer` for the duration of this call
+            // (MultiplayerPeerExtension::put_packet); the send copies them
+            // before it returns.
+            unsafe { std::slice::from_raw_parts(ptr, len) }
+        };
+        self.put(data)
     }
 
     fn get_packet_channel(&self) -> i32 {
