@@ -348,7 +348,7 @@ impl LocalBackend {
         let mut send = |delay: Duration| {
             // Without a delay the packet needs no hold: the receiver still
             // keeps it behind anything it holds from us.
-            let hold = (!delay.is_zero()).then(|| wire::Hold::after(delay));
+            let hold = (!delay.is_zero()).then(|| wire::Hold::after(now, delay));
             if reliable {
                 self.transport.send_reliable(to, channel, data, hold)
             } else {

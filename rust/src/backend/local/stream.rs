@@ -352,8 +352,8 @@ mod tests {
     #[test]
     fn held_frames_small_and_large_carry_their_hold() {
         let hold = Hold {
-            delay_us: 50_000,
-            sent_us: 77,
+            delay_ns: 50_000_000,
+            sent_ns: 77,
         };
         let large: Vec<u8> = (0..BUFFER * 2).map(|i| (i % 13) as u8).collect();
         let mut stream = wire::encode_hello(id(1));

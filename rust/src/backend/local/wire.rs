@@ -10,8 +10,8 @@
 //! `PONG` the sender's persona name (UTF-8, at most `MAX_NAME` bytes, so
 //! that peers learn each other's names), and `CLOSE` (for a session that
 //! never opened a stream) ends there.
-//! `HELD` is `DATA` with a network simulation's hold (`[u64 delay µs][u64
-//! sent, µs since the Unix epoch]`) between the channel and the payload, in
+//! `HELD` is `DATA` with a network simulation's hold (`[u64 delay ns][u64
+//! sent, ns since the Unix epoch]`) between the channel and the payload, in
 //! frames and datagrams alike: the receiver keeps the packet that long
 //! (less the time it already took to get there) before the game sees it.
 
@@ -100,36 +100,51 @@ pub enum WireError {
 /// sender's network simulation decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hold {
-    /// The simulated delay, in microseconds.
-    pub delay_us: u64,
-    /// When it was sent, in microseconds since the Unix epoch: instances
-    /// on one machine share the clock, so the receiver can take the time
-    /// the packet spent in sockets and queues off the delay.
-    pub sent_us: u64,
+    /// The simulated delay, in nanoseconds.
+    pub delay_ns: u64,
+    /// When it was sent, in nanoseconds since the Unix epoch ([`clock_ns`]):
+    /// instances on one machine share the clock, so the receiver can take
+    /// the time the packet spent in sockets and queues off the delay.
+    pub sent_ns: u64,
 }
 
-/// The wall clock in microseconds since the Unix epoch (0 before it).
-pub fn wall_clock_us() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+/// `at` on the wall clock, in nanoseconds since the Unix epoch. The wall
+/// clock is read once per process and the monotonic clock carries it on:
+/// times keep their order and differences exactly (packets sent in order
+/// stay due in order), and a wall clock set meanwhile shifts nothing.
+pub fn clock_ns(at: std::time::Instant) -> u64 {
+    use std::sync::OnceLock;
+    use std::time::{Instant, SystemTime, UNIX_EPOCH};
+    static BASE: OnceLock<(Instant, u64)> = OnceLock::new();
+    let (instant, wall) = *BASE.get_or_init(|| {
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        (Instant::now(), wall)
+    });
+    let since = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    if at >= instant {
+        wall.saturating_add(since(at - instant))
+    } else {
+        wall.saturating_sub(since(instant - at))
+    }
 }
 
 impl Hold {
-    /// A hold of `delay` for a packet sent now.
-    pub fn after(delay: std::time::Duration) -> Self {
+    /// A hold of `delay` for a packet sent at `now`.
+    pub fn after(now: std::time::Instant, delay: std::time::Duration) -> Self {
         Self {
-            delay_us: u64::try_from(delay.as_micros()).unwrap_or(u64::MAX),
-            sent_us: wall_clock_us(),
+            delay_ns: u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX),
+            sent_ns: clock_ns(now),
         }
     }
 
-    /// What is left of the delay at wall-clock time `now_us`: the delay,
-    /// less the time since sending (never less than nothing, and never
-    /// more than the delay, whichever way the clock was set meanwhile).
-    pub fn remaining(&self, now_us: u64) -> std::time::Duration {
-        let spent = now_us.saturating_sub(self.sent_us).min(self.delay_us);
-        std::time::Duration::from_micros(self.delay_us - spent)
+    /// What is left of the delay at `now_ns` ([`clock_ns`] on the
+    /// receiver): the delay, less the time since sending (never less than
+    /// nothing, and never more than the delay, whatever the clocks say).
+    pub fn remaining(&self, now_ns: u64) -> std::time::Duration {
+        let spent = now_ns.saturating_sub(self.sent_ns).min(self.delay_ns);
+        std::time::Duration::from_nanos(self.delay_ns - spent)
     }
 }
 
@@ -205,8 +220,8 @@ fn channel(raw: i32) -> Result<Channel, WireError> {
 fn hold(buf: &mut &[u8]) -> Result<Hold, WireError> {
     need(buf, HOLD_LEN)?;
     Ok(Hold {
-        delay_us: buf.get_u64_le(),
-        sent_us: buf.get_u64_le(),
+        delay_ns: buf.get_u64_le(),
+        sent_ns: buf.get_u64_le(),
     })
 }
 
@@ -409,8 +424,8 @@ pub fn encode_data_frame_into(
 
 fn put_hold(out: &mut Vec<u8>, hold: Option<Hold>) {
     if let Some(hold) = hold {
-        out.put_u64_le(hold.delay_us);
-        out.put_u64_le(hold.sent_us);
+        out.put_u64_le(hold.delay_ns);
+        out.put_u64_le(hold.sent_ns);
     }
 }
 
@@ -499,8 +514,8 @@ mod tests {
     #[test]
     fn held_packets_round_trip_in_frames_and_datagrams() {
         let hold = Hold {
-            delay_us: 150_000,
-            sent_us: 1_700_000_000_000_000,
+            delay_ns: 150_000_000,
+            sent_ns: 1_700_000_000_000_000_000,
         };
         let frame = encode_data_frame_into(Vec::new(), id(1), ch(3), b"late", Some(hold));
         assert_eq!(frame.len(), frame_len(4) + HOLD_LEN);
@@ -536,18 +551,30 @@ mod tests {
 
     #[test]
     fn a_hold_counts_the_time_already_spent_and_no_more() {
+        use std::time::{Duration, Instant};
         let hold = Hold {
-            delay_us: 50_000,
-            sent_us: 1_000_000,
+            delay_ns: 50_000_000,
+            sent_ns: 1_000_000_000,
         };
-        use std::time::Duration;
-        assert_eq!(hold.remaining(1_000_000), Duration::from_millis(50));
-        assert_eq!(hold.remaining(1_020_000), Duration::from_millis(30));
-        assert_eq!(hold.remaining(2_000_000), Duration::ZERO, "late: at once");
+        assert_eq!(hold.remaining(1_000_000_000), Duration::from_millis(50));
+        assert_eq!(hold.remaining(1_020_000_000), Duration::from_millis(30));
+        assert_eq!(
+            hold.remaining(2_000_000_000),
+            Duration::ZERO,
+            "late: at once"
+        );
         assert_eq!(
             hold.remaining(0),
             Duration::from_millis(50),
             "clock set back"
+        );
+        let t0 = Instant::now();
+        let later = t0 + Duration::from_nanos(1);
+        assert_eq!(clock_ns(later) - clock_ns(t0), 1, "differences are exact");
+        let a = Hold::after(t0, Duration::from_millis(5));
+        assert_eq!(
+            a.remaining(clock_ns(t0 + Duration::from_millis(2))),
+            Duration::from_millis(3)
         );
     }
 

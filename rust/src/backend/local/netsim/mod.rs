@@ -89,7 +89,7 @@ impl Netsim {
     /// Takes what arrived at `now`: kept for what is left of its hold,
     /// plus what receiving does to it. Returns false if it was dropped.
     pub fn arrive(&mut self, now: Instant, arrival: Arrival, hold: Option<Hold>) -> bool {
-        let due = hold.map_or(now, |h| now + h.remaining(wire::wall_clock_us()));
+        let due = hold.map_or(now, |h| now + h.remaining(wire::clock_ns(now)));
         match arrival {
             Arrival::Packet {
                 sender,
