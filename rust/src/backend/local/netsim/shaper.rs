@@ -69,6 +69,8 @@ impl Link {
 #[derive(Debug)]
 pub struct Shaper {
     conditions: Conditions,
+    /// `conditions.is_active()`, asked on every send and arrival.
+    active: bool,
     rng: Rng,
     links: HashMap<SteamId, Link>,
     /// Whether to keep a record of what is in flight (for the sender's
@@ -82,6 +84,7 @@ impl Shaper {
     pub fn new(conditions: Conditions, seed: u64, counts: bool) -> Self {
         Self {
             conditions,
+            active: conditions.is_active(),
             rng: Rng::new(seed),
             links: HashMap::default(),
             counts,
@@ -97,11 +100,12 @@ impl Shaper {
     /// their fate).
     pub fn set_conditions(&mut self, conditions: Conditions) {
         self.conditions = conditions;
+        self.active = conditions.is_active();
     }
 
     /// Whether the conditions change anything.
     pub fn is_active(&self) -> bool {
-        self.conditions.is_active()
+        self.active
     }
 
     /// How long a simulated retransmission takes: a round trip at this
