@@ -4,14 +4,18 @@
 ## connect), the members connect (`connect_to_lobby`); each player's dot is
 ## spawned by the host's MultiplayerSpawner and replicated by its
 ## MultiplayerSynchronizer (player.tscn), the chat and the pings are RPCs,
-## and a panel shows the lobby, its members, the multiplayer peers and the
-## P2P sessions. It uses only the public API, as a game would.
+## and a panel shows the lobby, its members, the multiplayer peers, the
+## P2P sessions and, on the local backend, the simulated network conditions.
+## It uses only the public API, as a game would.
 ##
 ## Start: real Steam when the client runs; otherwise the local backend (two
 ## instances on this machine). Each instance looks for a demo lobby and joins
 ## it, or creates one when there is none (two lonely lobbies merge: the
 ## player alone in the newer one moves to the older). When the owner leaves,
 ## Steam picks a new owner, who hosts, and the others connect to it.
+## To play it as over the internet, start it with simulated conditions, e.g.
+## `STEAM_NETWORKING_LOCAL_LAG_MS=150 STEAM_NETWORKING_LOCAL_LOSS_PERCENT=5
+## scripts/demo` (or the steam_networking/local/* project settings).
 ## User arguments (after `--`):
 ##   --host                 create the lobby at once instead of looking first
 ##   --scripted             headless game: send CHAT_COUNT chat RPCs and
@@ -124,6 +128,8 @@ func _start_steam() -> void:
 		mode_note = "Networking unavailable: %s" % init["verbal"]
 		push_error(mode_note)
 	print("demo: ", mode_note)
+	for line in _conditions_lines():
+		print("demo: ", line.strip_edges())
 
 
 func _process(_delta: float) -> void:
@@ -460,6 +466,7 @@ func _finish(ok: bool) -> void:
 
 func _update_panel() -> void:
 	var lines := [mode_note, "me: %s (%d)" % [Steam.getPersonaName(), Steam.getSteamID()]]
+	lines.append_array(_conditions_lines())
 	if lobby_id == 0:
 		lines.append("lobby: looking for one...")
 	else:
@@ -504,6 +511,17 @@ func _update_panel() -> void:
 		screenshot_path = ""
 		_screenshot_taken = true
 		get_tree().create_timer(1.0).timeout.connect(func(): get_tree().quit())
+
+
+## What the local backend simulates, for the panel (nothing on Steam).
+func _conditions_lines() -> Array[String]:
+	var conditions: Dictionary = Steam.getLocalNetworkConditions()
+	if conditions.is_empty():
+		return []
+	var lines: Array[String] = ["network: sends %s" % conditions["send"]["summary"]]
+	if conditions["receive"]["summary"] != "none":
+		lines.append("         receives %s" % conditions["receive"]["summary"])
+	return lines
 
 
 func _add_chat(line: String) -> void:

@@ -10,14 +10,18 @@ use steam_networking::backend::local::wire::{self, Datagram, Frame};
 
 fuzz_target!(|data: &[u8]| {
     match wire::decode_datagram(data) {
-        Ok(Datagram::Data(d)) => assert_eq!(wire::encode_datagram(d.sender, d.channel, d.payload), data),
+        Ok(Datagram::Data(d)) => {
+            assert_eq!(wire::encode_data_datagram(d.sender, d.channel, d.payload, d.hold), data)
+        }
         Ok(Datagram::Ping(id, name)) => assert_eq!(wire::encode_liveness(id, false, name), data),
         Ok(Datagram::Pong(id, name)) => assert_eq!(wire::encode_liveness(id, true, name), data),
         Ok(Datagram::Close(id)) => assert_eq!(wire::encode_close_datagram(id), data),
+        Ok(Datagram::Lobby(id, payload)) => assert_eq!(wire::encode_lobby_datagram(id, payload), data),
         Err(_) => {}
     }
     if let Ok(Frame::Data(d)) = wire::decode_frame(data) {
-        assert_eq!(&wire::encode_frame(d.sender, d.channel, d.payload)[4..], data);
+        let frame = wire::encode_data_frame_into(Vec::new(), d.sender, d.channel, d.payload, d.hold);
+        assert_eq!(&frame[4..], data);
     }
     let _ = wire::decode_data_header(data);
     // The main thread's stream reader, fed the bytes as one connection.

@@ -18,6 +18,7 @@ pub const PEER: i64 = 76561197960265730;
 pub struct Loopback {
     queue: VecDeque<(Channel, Packet)>,
     events: Vec<Event>,
+    conditions: crate::p2p::conditions::LinkConditions,
 }
 
 impl Backend for Loopback {
@@ -77,6 +78,7 @@ pub fn start_loopback(
         BackendKind::Local => Ok(Box::new(Loopback {
             queue: VecDeque::new(),
             events: Vec::new(),
+            conditions: Default::default(),
         })),
         BackendKind::Steam => Err(InitFailure::new(InitStatus::NoSteamClient, "no client")),
     }
@@ -175,6 +177,13 @@ impl utils::Utils for Loopback {
     }
     fn overlay_enabled(&mut self) -> bool {
         false
+    }
+    fn set_fake_config(&mut self, setting: crate::p2p::conditions::Setting) -> bool {
+        self.conditions.apply(setting);
+        true
+    }
+    fn network_conditions(&mut self) -> Option<crate::p2p::conditions::LinkConditions> {
+        Some(self.conditions)
     }
 }
 impl Matchmaking for Loopback {

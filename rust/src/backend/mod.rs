@@ -126,6 +126,10 @@ pub struct StartInfo {
     /// The project setting's persona name for the local backend (the
     /// environment variable wins).
     pub local_name: Option<String>,
+    /// The local backend's network simulation project settings
+    /// (`steam_networking/local/...`) that the project has, as text (their
+    /// environment variables win).
+    pub local_conditions: Vec<(String, String)>,
 }
 
 /// The app id a local instance reports: init's, else the project
@@ -153,6 +157,15 @@ pub fn start(kind: BackendKind, info: &StartInfo) -> Result<Box<dyn Backend>, In
             if config.name.is_none() {
                 config.name = info.local_name.clone();
             }
+            config.conditions = local::netsim::env::conditions(
+                |var| std::env::var(var).ok(),
+                |name| {
+                    info.local_conditions
+                        .iter()
+                        .find(|(setting, _)| setting == name)
+                        .map(|(_, value)| value.clone())
+                },
+            )?;
             let mut backend = local::LocalBackend::start(config)?;
             backend.set_app(local_app_id(info), &info.locale);
             Ok(Box::new(backend))

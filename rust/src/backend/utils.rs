@@ -1,4 +1,7 @@
-//! What a backend answers for ISteamUtils.
+//! What a backend answers for ISteamUtils (and the network simulation
+//! settings of ISteamNetworkingUtils).
+
+use crate::p2p::conditions::{LinkConditions, Setting};
 
 /// A backend's side of ISteamUtils.
 pub trait Utils {
@@ -16,4 +19,9 @@ pub trait Utils {
     fn ip_country(&mut self) -> String;
     /// Whether the Steam overlay is on for this game.
     fn overlay_enabled(&mut self) -> bool;
+    /// Applies a checked network simulation setting
+    /// (`setGlobalConfigValue*`); false if the backend refused it.
+    fn set_fake_config(&mut self, setting: Setting) -> bool;
+    /// The network conditions this backend simulates itself, if it does.
+    fn network_conditions(&mut self) -> Option<LinkConditions>;
 }

@@ -70,6 +70,40 @@ pub enum InputError {
     /// A chat message that is empty or over Steam's 4 KB.
     #[error("chat message of {0} bytes: lobby chat messages are 1..=4096 bytes")]
     BadChatMessage(usize),
+    /// `config` is not one of the simulation settings
+    /// (`NETWORKING_CONFIG_FAKE_*`).
+    #[error(
+        "unknown config {0}: the settings this plugin knows are the Steam.NETWORKING_CONFIG_FAKE_PACKET_* and NETWORKING_CONFIG_FAKE_RATE_LIMIT_* constants"
+    )]
+    UnknownConfig(i64),
+    /// The setting takes the other kind of value.
+    #[error("{name} cannot be set with {call}: use {expected}")]
+    ConfigKind {
+        /// The setting's constant name.
+        name: &'static str,
+        /// The call that was used.
+        call: &'static str,
+        /// The call that takes its kind of value.
+        expected: &'static str,
+    },
+    /// The value is outside the setting's range (or not a number).
+    #[error("invalid value {value} for {name}: expected {range}")]
+    ConfigRange {
+        /// The setting's constant name.
+        name: &'static str,
+        /// What it was.
+        value: String,
+        /// What it may be.
+        range: &'static str,
+    },
+    /// Steam did not take a setting the plugin passed on.
+    #[error("Steam refused {name} = {value}")]
+    ConfigRefused {
+        /// The setting's constant name.
+        name: &'static str,
+        /// The value.
+        value: String,
+    },
     /// A count or index argument outside its range.
     #[error("invalid {name} {value}: expected {range}")]
     OutOfRange {

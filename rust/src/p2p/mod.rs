@@ -2,6 +2,7 @@
 //! values that cross the backend boundary, and the argument checks that turn
 //! GDScript's loosely typed input into them. Nothing here touches Godot.
 
+pub mod conditions;
 pub mod error;
 pub mod ids;
 pub mod limits;

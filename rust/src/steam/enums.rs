@@ -290,6 +290,54 @@ class_enums! { Steam;
         /// Chat entry: a link was removed.
         CHAT_ENTRY_TYPE_LINK_BLOCKED = 14,
     }
+    /// The settings of [method setGlobalConfigValueInt32] and [method
+    /// setGlobalConfigValueFloat]: Steam's simulated network conditions,
+    /// which the local backend simulates itself. SEND settings apply to
+    /// what this instance sends, RECV ones to what it receives.
+    enum NetworkingConfigValue {
+        /// Config: not a setting (always refused).
+        NETWORKING_CONFIG_INVALID = 0,
+        /// Config (float, percent): unreliable packets sent that are lost; reliable ones arrive a simulated retransmission later.
+        NETWORKING_CONFIG_FAKE_PACKET_LOSS_SEND = 2,
+        /// Config (float, percent): the same for packets received.
+        NETWORKING_CONFIG_FAKE_PACKET_LOSS_RECV = 3,
+        /// Config (int, milliseconds): delay added to every packet sent.
+        NETWORKING_CONFIG_FAKE_PACKET_LAG_SEND = 4,
+        /// Config (int, milliseconds): delay added to every packet received.
+        NETWORKING_CONFIG_FAKE_PACKET_LAG_RECV = 5,
+        /// Config (float, percent): unreliable packets sent that are delayed by the reorder time, so later ones overtake them.
+        NETWORKING_CONFIG_FAKE_PACKET_REORDER_SEND = 6,
+        /// Config (float, percent): the same for packets received.
+        NETWORKING_CONFIG_FAKE_PACKET_REORDER_RECV = 7,
+        /// Config (int, milliseconds): the extra delay of a reordered packet, both ways (default 15).
+        NETWORKING_CONFIG_FAKE_PACKET_REORDER_TIME = 8,
+        /// Config (float, percent): unreliable packets sent that arrive twice.
+        NETWORKING_CONFIG_FAKE_PACKET_DUP_SEND = 26,
+        /// Config (float, percent): the same for packets received (GodotSteam's spelling, REVC).
+        NETWORKING_CONFIG_FAKE_PACKET_DUP_REVC = 27,
+        /// Config (int, milliseconds): the latest a duplicate arrives after its original (default 10).
+        NETWORKING_CONFIG_FAKE_PACKET_DUP_TIME_MAX = 28,
+        /// Config (int, bytes per second): bandwidth cap on what is sent; 0 is none.
+        NETWORKING_CONFIG_FAKE_RATE_LIMIT_SEND_RATE = 42,
+        /// Config (int, bytes): how much may queue behind the send cap before unreliable packets are dropped (default 16384).
+        NETWORKING_CONFIG_FAKE_RATE_LIMIT_SEND_BURST = 43,
+        /// Config (int, bytes per second): bandwidth cap on what is received; 0 is none.
+        NETWORKING_CONFIG_FAKE_RATE_LIMIT_RECV_RATE = 44,
+        /// Config (int, bytes): the same as the send burst, for what is received.
+        NETWORKING_CONFIG_FAKE_RATE_LIMIT_RECV_BURST = 45,
+        /// Config (float, milliseconds): mean random extra delay of packets sent (order is kept).
+        NETWORKING_CONFIG_FAKE_PACKET_JITTER_SEND_AVG = 53,
+        /// Config (float, milliseconds): the most jitter adds to a packet sent (0: four times the mean).
+        NETWORKING_CONFIG_FAKE_PACKET_JITTER_SEND_MAX = 54,
+        /// Config (float, percent): packets sent that get jitter (default 100).
+        NETWORKING_CONFIG_FAKE_PACKET_JITTER_SEND_PCT = 55,
+        /// Config (float, milliseconds): mean jitter of packets received.
+        NETWORKING_CONFIG_FAKE_PACKET_JITTER_RECV_AVG = 56,
+        /// Config (float, milliseconds): the most jitter adds to a packet received.
+        NETWORKING_CONFIG_FAKE_PACKET_JITTER_RECV_MAX = 57,
+        /// Config (float, percent): packets received that get jitter.
+        NETWORKING_CONFIG_FAKE_PACKET_JITTER_RECV_PCT = 58,
+    }
     /// Steam's EResult: how a request ended ([signal lobby_created]'s `connect`).
     enum Result {
         /// Result: none.
@@ -573,6 +621,21 @@ mod tests {
                 );
             }
         }
-        assert_eq!(seen.len(), 246);
+        assert_eq!(seen.len(), 267);
+    }
+
+    #[test]
+    fn the_config_enum_lists_exactly_the_simulation_settings() {
+        use crate::p2p::conditions::Fake;
+        let e = ENUMS
+            .iter()
+            .find(|e| e.name == "NetworkingConfigValue")
+            .expect("registered");
+        let mut want: Vec<(&str, i64)> = Fake::ALL.iter().map(|f| (f.name(), *f as i64)).collect();
+        want.push(("NETWORKING_CONFIG_INVALID", 0));
+        let mut got = e.values.to_vec();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want);
     }
 }

@@ -1,9 +1,21 @@
-//! ISteamUtils' GDScript surface: conversions only; the logic is in
-//! [`crate::api`].
+//! ISteamUtils' GDScript surface, and ISteamNetworkingUtils' simulation
+//! settings: conversions only; the logic is in [`crate::api`].
 
 use godot::prelude::*;
 
 use super::{Steam, main_thread_only, or_report};
+use crate::p2p::conditions::{Conditions, ConfigValue};
+
+/// A direction's conditions as the dictionary `getLocalNetworkConditions`
+/// returns.
+fn conditions_to_dict(conditions: &Conditions) -> VarDictionary {
+    let mut dict = VarDictionary::new();
+    for (key, value) in conditions.fields() {
+        dict.set(key, value);
+    }
+    dict.set("summary", conditions.summary());
+    dict
+}
 
 #[godot_api(secondary)]
 impl Steam {
@@ -71,5 +83,69 @@ impl Steam {
     fn is_overlay_enabled(&mut self) -> bool {
         main_thread_only!("isOverlayEnabled", false);
         or_report("isOverlayEnabled", self.client.overlay_enabled(), false)
+    }
+
+    /// Sets a network simulation setting that takes a whole number (`config`
+    /// is a [enum NetworkingConfigValue] constant: the lag and reorder and
+    /// duplicate times in milliseconds, the rate limits in bytes per
+    /// second). Returns false, with an error, for another setting, a value
+    /// out of its range, or before init. The local backend simulates the
+    /// setting from now on until [method steamShutdown]; Steam gets it
+    /// through `SteamNetworkingUtils()->SetGlobalConfigValueInt32`.
+    #[func(rename = setGlobalConfigValueInt32)]
+    fn set_global_config_value_int32(&mut self, config: i64, value: i64) -> bool {
+        main_thread_only!("setGlobalConfigValueInt32", false);
+        let set = self
+            .client
+            .set_global_config(config, ConfigValue::Int32(value));
+        or_report("setGlobalConfigValueInt32", set.map(|()| true), false)
+    }
+
+    /// Sets a network simulation setting that takes a number with a
+    /// fraction (loss, reordering, duplication and jitter shares in percent,
+    /// jitter times in milliseconds). Returns false, with an error, for the
+    /// same reasons as [method setGlobalConfigValueInt32], and for a value
+    /// that is not a number.
+    #[func(rename = setGlobalConfigValueFloat)]
+    fn set_global_config_value_float(&mut self, config: i64, value: f64) -> bool {
+        main_thread_only!("setGlobalConfigValueFloat", false);
+        let set = self
+            .client
+            .set_global_config(config, ConfigValue::Float(value));
+        or_report("setGlobalConfigValueFloat", set.map(|()| true), false)
+    }
+
+    /// GodotSteam's string variant of the setters. No network simulation
+    /// setting takes a string, so this returns false with an error naming
+    /// the call to use instead.
+    #[func(rename = setGlobalConfigValueString)]
+    fn set_global_config_value_string(&mut self, config: i64, value: GString) -> bool {
+        main_thread_only!("setGlobalConfigValueString", false);
+        let set = self
+            .client
+            .set_global_config(config, ConfigValue::String(value.to_string()));
+        or_report("setGlobalConfigValueString", set.map(|()| true), false)
+    }
+
+    /// The network conditions the local backend simulates (this plugin's
+    /// own call, not GodotSteam's): `{send: {...}, receive: {...}}`, each
+    /// with `lag_ms`, `jitter_ms` (mean), `jitter_max_ms`, `jitter_percent`,
+    /// `loss_percent`, `reorder_percent`, `reorder_ms`, `dup_percent`,
+    /// `dup_ms`, `rate_kbps` (0: no cap) and `summary` (such as "150 ms lag,
+    /// 5% loss", or "none"). `{}` on the Steam backend, and before init.
+    #[func(rename = getLocalNetworkConditions)]
+    fn get_local_network_conditions(&mut self) -> VarDictionary {
+        main_thread_only!("getLocalNetworkConditions", VarDictionary::new());
+        let Some(conditions) = or_report(
+            "getLocalNetworkConditions",
+            self.client.network_conditions(),
+            None,
+        ) else {
+            return VarDictionary::new();
+        };
+        let mut dict = VarDictionary::new();
+        dict.set("send", &conditions_to_dict(&conditions.send));
+        dict.set("receive", &conditions_to_dict(&conditions.recv));
+        dict
     }
 }

@@ -192,6 +192,11 @@ func identity_calls(other: int) -> Array:
 		["getSteamUILanguage", func(): return Steam.getSteamUILanguage(), ""],
 		["getIPCountry", func(): return Steam.getIPCountry(), ""],
 		["isOverlayEnabled", func(): return Steam.isOverlayEnabled(), false],
+		["setGlobalConfigValueInt32", func():
+			return Steam.setGlobalConfigValueInt32(Steam.NETWORKING_CONFIG_FAKE_PACKET_LAG_SEND, 0), false],
+		["setGlobalConfigValueFloat", func():
+			return Steam.setGlobalConfigValueFloat(Steam.NETWORKING_CONFIG_FAKE_PACKET_LOSS_SEND, 0.0), false],
+		["getLocalNetworkConditions", func(): return Steam.getLocalNetworkConditions(), {}],
 		["getPlayerAvatar", func(): Steam.getPlayerAvatar(); return null, null],
 		["activateGameOverlay", func(): Steam.activateGameOverlay("friends"); return null, null],
 	]

@@ -55,6 +55,12 @@ const METHODS := {
 	"getSteamUILanguage": [TYPE_STRING, [], []],
 	"getIPCountry": [TYPE_STRING, [], []],
 	"isOverlayEnabled": [TYPE_BOOL, [], []],
+	# NetworkingUtils (config is a Steam.NetworkingConfigValue in GodotSteam; a plain int here).
+	"setGlobalConfigValueInt32": [TYPE_BOOL, [["config", TYPE_INT], ["value", TYPE_INT]], []],
+	"setGlobalConfigValueFloat": [TYPE_BOOL, [["config", TYPE_INT], ["value", TYPE_FLOAT]], []],
+	"setGlobalConfigValueString": [TYPE_BOOL, [["config", TYPE_INT], ["value", TYPE_STRING]], []],
+	# Ours, not GodotSteam's: what the local backend simulates.
+	"getLocalNetworkConditions": [TYPE_DICTIONARY, [], []],
 	# Matchmaking (lobbies). GodotSteam types lobby_type and comparison_type
 	# as class enums; here they are plain ints (the values are the same).
 	"createLobby": [TYPE_NIL, [["lobby_type", TYPE_INT], ["max_members", TYPE_INT]], [2]],
@@ -168,6 +174,18 @@ const ENUMS := {
 		"CHAT_ENTRY_TYPE_LEFT_CONVERSATION": 6, "CHAT_ENTRY_TYPE_ENTERED": 7, "CHAT_ENTRY_TYPE_WAS_KICKED": 8,
 		"CHAT_ENTRY_TYPE_WAS_BANNED": 9, "CHAT_ENTRY_TYPE_DISCONNECTED": 10, "CHAT_ENTRY_TYPE_HISTORICAL_CHAT": 11,
 		"CHAT_ENTRY_TYPE_LINK_BLOCKED": 14}],
+	# GodotSteam's simulation members of NetworkingConfigValue (DUP_REVC is its spelling).
+	"NetworkingConfigValue": [false, {"NETWORKING_CONFIG_INVALID": 0,
+		"NETWORKING_CONFIG_FAKE_PACKET_LOSS_SEND": 2, "NETWORKING_CONFIG_FAKE_PACKET_LOSS_RECV": 3,
+		"NETWORKING_CONFIG_FAKE_PACKET_LAG_SEND": 4, "NETWORKING_CONFIG_FAKE_PACKET_LAG_RECV": 5,
+		"NETWORKING_CONFIG_FAKE_PACKET_REORDER_SEND": 6, "NETWORKING_CONFIG_FAKE_PACKET_REORDER_RECV": 7,
+		"NETWORKING_CONFIG_FAKE_PACKET_REORDER_TIME": 8, "NETWORKING_CONFIG_FAKE_PACKET_DUP_SEND": 26,
+		"NETWORKING_CONFIG_FAKE_PACKET_DUP_REVC": 27, "NETWORKING_CONFIG_FAKE_PACKET_DUP_TIME_MAX": 28,
+		"NETWORKING_CONFIG_FAKE_RATE_LIMIT_SEND_RATE": 42, "NETWORKING_CONFIG_FAKE_RATE_LIMIT_SEND_BURST": 43,
+		"NETWORKING_CONFIG_FAKE_RATE_LIMIT_RECV_RATE": 44, "NETWORKING_CONFIG_FAKE_RATE_LIMIT_RECV_BURST": 45,
+		"NETWORKING_CONFIG_FAKE_PACKET_JITTER_SEND_AVG": 53, "NETWORKING_CONFIG_FAKE_PACKET_JITTER_SEND_MAX": 54,
+		"NETWORKING_CONFIG_FAKE_PACKET_JITTER_SEND_PCT": 55, "NETWORKING_CONFIG_FAKE_PACKET_JITTER_RECV_AVG": 56,
+		"NETWORKING_CONFIG_FAKE_PACKET_JITTER_RECV_MAX": 57, "NETWORKING_CONFIG_FAKE_PACKET_JITTER_RECV_PCT": 58}],
 	# EResult: every value of the SDK (steamworks-sys 0.13), named as GodotSteam names them.
 	"Result": [false, {
 		"RESULT_NONE": 0, "RESULT_OK": 1, "RESULT_FAIL": 2, "RESULT_NO_CONNECTION": 3, "RESULT_INVALID_PASSWORD": 5,

@@ -86,7 +86,7 @@ func test_02_hostile_lobby_datagrams_change_nothing() -> void:
 			var d := PackedByteArray()
 			d.resize(14)
 			d.encode_u32(0, MAGIC)
-			d[4] = 2  # version
+			d[4] = 3  # version (wire.rs VERSION)
 			d[5] = 6  # LOBBY
 			d.encode_u64(6, sender)
 			udp.put_packet(d + payload)

@@ -11,7 +11,7 @@ func datagram(sender: int, channel: int, payload: PackedByteArray) -> PackedByte
 	var d := PackedByteArray()
 	d.resize(18)
 	d.encode_u32(0, MAGIC)
-	d[4] = 2  # version
+	d[4] = 3  # version (wire.rs VERSION)
 	d[5] = 2  # DATA
 	d.encode_u64(6, sender)
 	d.encode_s32(14, channel)
@@ -68,7 +68,7 @@ func test_03_hostile_streams_are_dropped() -> void:
 	hello.encode_u32(0, 14)
 	hello[4] = 1  # HELLO
 	hello.encode_u32(5, MAGIC)
-	hello[9] = 2  # version
+	hello[9] = 3  # version (wire.rs VERSION)
 	hello.encode_u64(10, peer_steam_id(6))
 	var frame := PackedByteArray()
 	frame.resize(17)

@@ -123,6 +123,42 @@ func test_05_overlay_and_bad_arguments() -> void:
 	check_one_error("invalid app id -1", "app id -1")
 
 
+func test_05b_network_simulation_settings() -> void:
+	# GodotSteam code that sets Valve's simulation settings runs unchanged.
+	var lag: Steam.NetworkingConfigValue = Steam.NetworkingConfigValue.NETWORKING_CONFIG_FAKE_PACKET_LAG_SEND
+	check_eq(Steam.setGlobalConfigValueInt32(lag, 0), true, "setGlobalConfigValueInt32(LAG_SEND, 0)")
+	check_eq(Steam.setGlobalConfigValueFloat(Steam.NETWORKING_CONFIG_FAKE_PACKET_LOSS_SEND, 0.0), true,
+		"setGlobalConfigValueFloat(LOSS_SEND, 0)")
+	check_no_error("settings taken")
+	check_eq(Steam.setGlobalConfigValueFloat(lag, 10.0), false, "lag takes an int")
+	check_one_error("use setGlobalConfigValueInt32", "the wrong kind of value")
+	check_eq(Steam.setGlobalConfigValueInt32(lag, -1), false, "negative lag")
+	check_one_error("invalid value -1 for NETWORKING_CONFIG_FAKE_PACKET_LAG_SEND", "negative lag")
+	check_eq(Steam.setGlobalConfigValueFloat(Steam.NETWORKING_CONFIG_FAKE_PACKET_LOSS_SEND, NAN), false, "NaN loss")
+	check_one_error("invalid value NaN", "NaN loss")
+	check_eq(Steam.setGlobalConfigValueInt32(Steam.NETWORKING_CONFIG_INVALID, 1), false, "INVALID")
+	check_one_error("unknown config 0", "INVALID")
+	check_eq(Steam.setGlobalConfigValueString(lag, "5"), false, "no setting takes a string")
+	check_one_error("cannot be set with setGlobalConfigValueString", "a string")
+	if backend == "double":
+		var calls := FileAccess.get_file_as_string(
+			OS.get_environment("STEAM_DOUBLE_DIR").path_join("%d.calls" % Steam.getSteamID())).split("\n")
+		check("SetGlobalConfigValueInt32 4 0" in calls, "the double got the int32 setting: %s" % [calls])
+		check("SetGlobalConfigValueFloat 2 0" in calls, "the double got the float setting")
+		check_eq(Array(calls).filter(func(l): return l.begins_with("SetGlobalConfig")).size(), 2, "only the good ones")
+		# Steam saying no is one error, naming the setting.
+		OS.set_environment("STEAM_DOUBLE_REFUSE_CONFIG", "4")
+		check_eq(Steam.setGlobalConfigValueInt32(lag, 0), false, "refused by Steam")
+		check_one_error("Steam refused NETWORKING_CONFIG_FAKE_PACKET_LAG_SEND", "refused by Steam")
+		OS.set_environment("STEAM_DOUBLE_REFUSE_CONFIG", "")
+		check_eq(Steam.getLocalNetworkConditions(), {}, "Steam simulates for itself")
+	else:
+		var now: Dictionary = Steam.getLocalNetworkConditions()
+		check_eq(now.get("send", {}).get("summary"), "none", "nothing simulated: %s" % now)
+		check_eq(now.get("receive", {}).get("lag_ms"), 0.0, "nothing on receive either")
+	check_no_error("simulation settings")
+
+
 func test_06_join_requested_arrives_through_run_callbacks() -> void:
 	if backend != "double":
 		# No friends list between local instances: nobody asks to join.

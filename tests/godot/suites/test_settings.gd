@@ -6,6 +6,14 @@ const EXPECTED := {
 	"steam_networking/backend": ["steam", TYPE_STRING, PROPERTY_HINT_ENUM, "steam,local"],
 	"steam_networking/log_level": ["warn", TYPE_STRING, PROPERTY_HINT_ENUM, "error,warn,info,debug"],
 	"steam_networking/local/name": ["", TYPE_STRING, PROPERTY_HINT_NONE, ""],
+	# The local backend's simulated network conditions (their environment variables win).
+	"steam_networking/local/lag_ms": [0, TYPE_INT, PROPERTY_HINT_RANGE, "0,10000,1,suffix:ms"],
+	"steam_networking/local/jitter_ms": [0, TYPE_INT, PROPERTY_HINT_RANGE, "0,10000,1,suffix:ms"],
+	"steam_networking/local/loss_percent": [0.0, TYPE_FLOAT, PROPERTY_HINT_RANGE, "0,100,0.1,suffix:%"],
+	"steam_networking/local/reorder_percent": [0.0, TYPE_FLOAT, PROPERTY_HINT_RANGE, "0,100,0.1,suffix:%"],
+	"steam_networking/local/reorder_ms": [15, TYPE_INT, PROPERTY_HINT_RANGE, "0,10000,1,suffix:ms"],
+	"steam_networking/local/dup_percent": [0.0, TYPE_FLOAT, PROPERTY_HINT_RANGE, "0,100,0.1,suffix:%"],
+	"steam_networking/local/rate_kbps": [0, TYPE_INT, PROPERTY_HINT_RANGE, "0,1000000,1,suffix:kB/s"],
 	# GodotSteam 4.20's names (4.14's are read too, see tests/install).
 	"steam/initialization/app_data/app_id": [0, TYPE_INT, PROPERTY_HINT_RANGE, "0,4294967295,1,or_greater"],
 	"steam/initialization/processes/initialize_on_startup": [false, TYPE_BOOL, PROPERTY_HINT_NONE, ""],

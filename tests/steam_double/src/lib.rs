@@ -28,6 +28,9 @@
 //! - `STEAM_DOUBLE_IP_COUNTRY`: `GetIPCountry` (default "DE").
 //! - `STEAM_DOUBLE_STEAM_DECK`: `1` makes `IsSteamRunningOnSteamDeck` true
 //!   (default false).
+//! - `STEAM_DOUBLE_REFUSE_CONFIG`: a `ESteamNetworkingConfigValue` that
+//!   `SetGlobalConfigValueInt32`/`Float` refuse (read at each call; they
+//!   otherwise take Valve's simulation settings with the SDK's value kind).
 //!
 //! Files in the shared directory:
 //! - `<id>/<sender>-<seq>.pkt`: a message in `<id>`'s inbox (written to a
@@ -66,7 +69,8 @@
 //! - `<id>.calls`: one line per networking or overlay call `<id>` made, for
 //!   tests to assert (`ActivateGameOverlay <dialog>`,
 //!   `ActivateGameOverlayToUser <dialog> <id>`,
-//!   `ActivateGameOverlayInviteDialog <lobby>`, and the networking ones).
+//!   `ActivateGameOverlayInviteDialog <lobby>`, the networking ones, and
+//!   `SetGlobalConfigValueInt32 <config> <value>` and its `Float` twin).
 //! - `<id>.seq`: `<id>`'s message numbers, kept across a shutdown and init:
 //!   lines `to <peer> <n>` (the next number it sends `<peer>`) and
 //!   `from <peer> <n>` (the next one it expects from `<peer>`).

@@ -87,3 +87,8 @@ pub extern "C" fn SteamAPI_SteamUtils_v010() -> *const c_void {
 pub extern "C" fn SteamAPI_SteamMatchmaking_v009() -> *const c_void {
     with(std::ptr::null(), |_| (&raw const INTERFACE).cast())
 }
+
+#[unsafe(no_mangle)]
+pub extern "C" fn SteamAPI_SteamNetworkingUtils_SteamAPI_v004() -> *const c_void {
+    with(std::ptr::null(), |_| (&raw const INTERFACE).cast())
+}

@@ -1,6 +1,7 @@
 //! Exports for `ISteamUtils`: the app id, country, UI language, the
 //! overlay and Steam's display modes, and the images behind the avatar
-//! handles of `ISteamFriends` (friends.rs).
+//! handles of `ISteamFriends` (friends.rs); and `ISteamNetworkingUtils`'
+//! global settings, which are logged and taken (nothing is simulated).
 
 use std::ffi::{c_char, c_int, c_void};
 
@@ -87,4 +88,62 @@ pub unsafe extern "C" fn SteamAPI_ISteamUtils_GetImageRGBA(
     // SAFETY: Steam's contract: `dest` holds `size` bytes, checked above.
     unsafe { std::ptr::copy_nonoverlapping(rgba.as_ptr(), dest, rgba.len()) };
     true
+}
+
+/// Whether the double takes a global setting: Valve's simulation settings
+/// with the kind of value the SDK gives them (true for float), except one
+/// a test names in `STEAM_DOUBLE_REFUSE_CONFIG` (read at each call), so
+/// the extension's "Steam refused" path can be seen.
+pub(crate) fn takes_config(config: c_int, float: bool) -> bool {
+    let refused = std::env::var("STEAM_DOUBLE_REFUSE_CONFIG")
+        .ok()
+        .and_then(|v| v.trim().parse::<c_int>().ok());
+    let kind = match config {
+        2 | 3 | 6 | 7 | 26 | 27 | 53..=58 => Some(true),
+        4 | 5 | 8 | 28 | 42..=45 => Some(false),
+        _ => None,
+    };
+    refused != Some(config) && kind == Some(float)
+}
+
+/// `SetGlobalConfigValueInt32`: logged as `SetGlobalConfigValueInt32
+/// <config> <value>` in `.calls`.
+#[unsafe(no_mangle)]
+pub extern "C" fn SteamAPI_ISteamNetworkingUtils_SetGlobalConfigValueInt32(
+    _utils: *mut c_void,
+    config: c_int,
+    value: i32,
+) -> bool {
+    with(false, |d| {
+        d.log_call(format_args!("SetGlobalConfigValueInt32 {config} {value}"));
+        takes_config(config, false)
+    })
+}
+
+/// `SetGlobalConfigValueFloat`: logged as `SetGlobalConfigValueFloat
+/// <config> <value>` in `.calls`.
+#[unsafe(no_mangle)]
+pub extern "C" fn SteamAPI_ISteamNetworkingUtils_SetGlobalConfigValueFloat(
+    _utils: *mut c_void,
+    config: c_int,
+    value: f32,
+) -> bool {
+    with(false, |d| {
+        d.log_call(format_args!("SetGlobalConfigValueFloat {config} {value}"));
+        takes_config(config, true)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::takes_config;
+
+    #[test]
+    fn settings_are_taken_with_the_sdks_kind_only() {
+        assert!(takes_config(4, false), "lag is int32");
+        assert!(!takes_config(4, true));
+        assert!(takes_config(2, true), "loss is float");
+        assert!(takes_config(55, true) && takes_config(42, false));
+        assert!(!takes_config(0, false) && !takes_config(24, false));
+    }
 }

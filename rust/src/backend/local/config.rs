@@ -5,6 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::p2p::conditions::LinkConditions;
 use crate::p2p::{InitFailure, InitStatus, SteamId};
 
 /// Instance number to use (`STEAM_NETWORKING_LOCAL_ID`); else the lowest free slot.
@@ -30,7 +31,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 pub const MAX_SLOTS: u16 = 64;
 
 /// The local backend's settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LocalConfig {
     /// Port of instance 0 (unused with a directory).
     pub base_port: u16,
@@ -42,6 +43,9 @@ pub struct LocalConfig {
     pub timeout: Duration,
     /// The persona name, if one was given.
     pub name: Option<String>,
+    /// The simulated network conditions it starts with
+    /// (`super::netsim::env`).
+    pub conditions: LinkConditions,
 }
 
 fn bad(var: &str, value: &str, rule: &str) -> InitFailure {
@@ -108,6 +112,7 @@ impl LocalConfig {
             slot,
             timeout,
             name: get(NAME_ENV).filter(|v| !v.trim().is_empty()),
+            conditions: LinkConditions::default(),
         })
     }
 
@@ -119,6 +124,7 @@ impl LocalConfig {
             slot,
             timeout,
             name: None,
+            conditions: LinkConditions::default(),
         }
     }
 

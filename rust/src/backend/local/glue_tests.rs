@@ -366,3 +366,109 @@ fn instances_learn_each_others_names() {
     let not_local = SteamId::from_u64(76561198000000000).unwrap();
     assert!(!a.backend.request_user_information(not_local, true));
 }
+
+#[test]
+fn simulated_lag_holds_packets_at_the_receiver_and_counts_them_at_the_sender() {
+    use crate::backend::utils::Utils;
+    use crate::p2p::conditions::{Fake, Setting};
+    let dir = tempfile::tempdir().unwrap();
+    let mut slow = config(dir.path(), 0, Duration::from_secs(20));
+    slow.conditions.send.lag = Duration::from_millis(80);
+    let mut a = Peer {
+        backend: LocalBackend::start(slow).expect("starts"),
+        events: Vec::new(),
+    };
+    let mut b = Peer::start(dir.path(), 1);
+    let (ida, idb) = (a.id(), b.id());
+    assert!(b.backend.accept(ida));
+    let sent = Instant::now();
+    assert!(a.send(idb, b"reliable", true, 0));
+    assert!(a.send(idb, b"unreliable", false, 1));
+    let state = a.backend.session_state(idb).unwrap();
+    assert_eq!(
+        (state.packets_queued_for_send, state.bytes_queued_for_send),
+        (2, 18),
+        "both wait in the simulation"
+    );
+    assert_eq!(
+        next(&mut [&mut a, &mut b], 1, 0),
+        (ida, b"reliable".to_vec())
+    );
+    assert_eq!(
+        next(&mut [&mut a, &mut b], 1, 1),
+        (ida, b"unreliable".to_vec())
+    );
+    assert!(
+        sent.elapsed() >= Duration::from_millis(80),
+        "{:?}",
+        sent.elapsed()
+    );
+    assert_eq!(
+        a.backend
+            .session_state(idb)
+            .unwrap()
+            .packets_queued_for_send,
+        0
+    );
+    // A close comes after what was sent before it, lag and all.
+    assert!(a.send(idb, b"bye", true, 0));
+    assert!(a.backend.close_session(idb));
+    wait(&mut [&mut a, &mut b], "B sees the close", |p| {
+        p[1].backend.session_state(ida).is_none()
+    });
+    assert_eq!(b.read(0), Some((ida, b"bye".to_vec())), "bye came first");
+    assert!(b.take_events().is_empty(), "no request from a late packet");
+    // At run time: the lag goes, and packets arrive at once.
+    assert!(a.backend.set_fake_config(Setting {
+        fake: Fake::LagSend,
+        value: 0.0,
+    }));
+    assert!(!a.backend.network_conditions().unwrap().send.is_active());
+    assert!(b.backend.accept(ida));
+    let sent = Instant::now();
+    assert!(a.send(idb, b"quick", true, 0));
+    assert_eq!(next(&mut [&mut a, &mut b], 1, 0), (ida, b"quick".to_vec()));
+    assert!(
+        sent.elapsed() < Duration::from_millis(80),
+        "{:?}",
+        sent.elapsed()
+    );
+}
+
+#[test]
+fn simulated_loss_spares_reliable_packets_and_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lossy = config(dir.path(), 0, Duration::from_secs(20));
+    lossy.conditions.send.loss = 50.0;
+    lossy.conditions.send.lag = Duration::from_millis(5);
+    let mut a = Peer {
+        backend: LocalBackend::start(lossy).expect("starts"),
+        events: Vec::new(),
+    };
+    let mut b = Peer::start(dir.path(), 1);
+    let (ida, idb) = (a.id(), b.id());
+    assert!(b.backend.accept(ida));
+    for i in 0u32..400 {
+        assert!(a.send(idb, &i.to_le_bytes(), true, 2));
+        assert!(a.send(idb, &i.to_le_bytes(), false, 3));
+    }
+    for i in 0u32..400 {
+        assert_eq!(
+            next(&mut [&mut a, &mut b], 1, 2),
+            (ida, i.to_le_bytes().to_vec())
+        );
+    }
+    wait(&mut [&mut a, &mut b], "nothing left in flight", |p| {
+        p[0].backend
+            .session_state(idb)
+            .is_some_and(|s| s.packets_queued_for_send == 0)
+    });
+    let mut unreliable = 0;
+    while b.read(3).is_some() {
+        unreliable += 1;
+    }
+    assert!(
+        (120..280).contains(&unreliable),
+        "{unreliable} of 400 arrived"
+    );
+}

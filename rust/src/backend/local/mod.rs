@@ -3,7 +3,8 @@
 //! and listens on 127.0.0.1, port `STEAM_NETWORKING_LOCAL_PORT` (27200) + n.
 //!
 //! The session rules live in [`sessions`], the bytes on the wire in
-//! [`wire`], the sockets and threads in [`transport`]; this file joins them.
+//! [`wire`], the sockets and threads in [`transport`], the simulated network
+//! conditions in [`netsim`]; this file joins them.
 
 mod apps;
 pub mod avatar;
@@ -14,6 +15,7 @@ mod friends;
 pub mod lobby;
 pub mod locale;
 mod matchmaking;
+pub mod netsim;
 pub mod pool;
 pub mod sessions;
 pub mod stream;
@@ -35,6 +37,9 @@ use crate::p2p::{
     SessionState, SteamId,
 };
 use config::{LocalConfig, MAX_SLOTS};
+use netsim::Netsim;
+use netsim::inbox::Arrival;
+use netsim::shaper::Fate;
 use sessions::{Rules, SessionTable};
 use transport::{SendRefused, StartError, Transport};
 
@@ -81,6 +86,8 @@ pub struct LocalBackend {
     overlay_noted: bool,
     /// The lobbies this instance is in, and their traffic.
     lobbies: lobby::Lobbies,
+    /// Simulated network conditions, and the packets they keep.
+    netsim: Netsim,
 }
 
 impl LocalBackend {
@@ -142,6 +149,13 @@ impl LocalBackend {
             "local backend: instance {slot}, Steam ID {me}, port {}",
             transport.addr().port()
         );
+        if config.conditions.send.is_active() {
+            log::info!(
+                "local backend: simulating {} on what this instance sends",
+                config.conditions.send.summary()
+            );
+        }
+        let netsim = Netsim::new(config.conditions, crate::p2p::random_seed());
         let mut lobbies = lobby::Lobbies::new(me, config.timeout, crate::p2p::random_seed());
         lobbies.set_identity(transport.name(), 0);
         let rules = Rules {
@@ -164,6 +178,7 @@ impl LocalBackend {
             locale: String::new(),
             overlay_noted: false,
             lobbies,
+            netsim,
         })
     }
 
@@ -181,6 +196,7 @@ impl LocalBackend {
         let closed_by_peer = &mut self.closed_by_peer;
         let (names, pending) = (&mut self.names, &mut self.pending);
         let lobbies = &mut self.lobbies;
+        let netsim = &mut self.netsim;
         let mut lobby_traffic = false;
         self.transport.drain(look, |inbound| match inbound {
             transport::Inbound::Lobby { peer, payload } => {
@@ -192,8 +208,24 @@ impl LocalBackend {
                 channel,
                 data,
                 reliable,
-            } => {
+                hold: None,
+            } if netsim.passes_through() => {
                 table.on_packet(now, sender, channel, data, reliable);
+            }
+            transport::Inbound::Packet {
+                sender,
+                channel,
+                data,
+                reliable,
+                hold,
+            } => {
+                let packet = Arrival::Packet {
+                    sender,
+                    channel,
+                    data,
+                    reliable,
+                };
+                netsim.arrive(now, packet, hold);
             }
             transport::Inbound::Alive { peer, name } => {
                 table.heard_from(now, peer);
@@ -203,7 +235,26 @@ impl LocalBackend {
                 }
             }
             transport::Inbound::Unreachable(peer) => table.fail(peer, SessionError::Timeout),
+            transport::Inbound::Closed(peer) if netsim.passes_through() => {
+                if table.peer_closed(peer) {
+                    closed_by_peer.push(peer);
+                }
+            }
+            // After what the simulation still keeps from that peer.
             transport::Inbound::Closed(peer) => {
+                netsim.arrive(now, Arrival::Closed(peer), None);
+            }
+        });
+        self.netsim.release(now, |arrival| match arrival {
+            Arrival::Packet {
+                sender,
+                channel,
+                data,
+                reliable,
+            } => {
+                table.on_packet(now, sender, channel, data, reliable);
+            }
+            Arrival::Closed(peer) => {
                 if table.peer_closed(peer) {
                     closed_by_peer.push(peer);
                 }
@@ -269,6 +320,69 @@ impl LocalBackend {
         }
     }
 
+    /// Bytes and packets to `peer` not yet delivered: the transport's
+    /// queue, or what the simulation has in flight if that is more (every
+    /// queued packet is also in flight until its simulated arrival, unless
+    /// the queue holds it longer).
+    fn queued(&mut self, peer: SteamId, now: Instant) -> (usize, usize) {
+        let (bytes, packets) = self.transport.send_queue(peer);
+        let (sim_bytes, sim_packets) = self.netsim.in_flight(peer, now);
+        (bytes.max(sim_bytes), packets.max(sim_packets))
+    }
+
+    /// Sends through the simulation: dropped, delayed or doubled as it
+    /// decides (the delay travels in the packet; the receiver keeps it).
+    fn send_shaped(
+        &mut self,
+        now: Instant,
+        to: SteamId,
+        data: &[u8],
+        reliable: bool,
+        channel: Channel,
+    ) -> Result<(), SendRefused> {
+        LocalConfig::slot_of(to).ok_or(SendRefused::NotLocal)?;
+        if reliable && self.netsim.in_flight(to, now).0 + data.len() > transport::SEND_QUEUE_BUDGET
+        {
+            return Err(SendRefused::QueueFull);
+        }
+        let mut send = |delay: Duration| {
+            // Without a delay the packet needs no hold: the receiver still
+            // keeps it behind anything it holds from us.
+            let hold = (!delay.is_zero()).then(|| wire::Hold::after(now, delay));
+            if reliable {
+                self.transport.send_reliable(to, channel, data, hold)
+            } else {
+                self.transport.send_unreliable(to, channel, data, hold)
+            }
+        };
+        match self
+            .netsim
+            .decide_send(now, to, channel, data.len(), reliable)
+        {
+            Fate::Lost => Ok(()),
+            Fate::Once(delay) => send(delay),
+            Fate::Twice(first, again) => send(first).and_then(|()| send(again)),
+        }
+    }
+
+    /// The simulated conditions now.
+    pub fn conditions(&self) -> crate::p2p::conditions::LinkConditions {
+        self.netsim.conditions()
+    }
+
+    /// Applies a checked `setGlobalConfigValue*` setting.
+    pub fn apply(&mut self, setting: crate::p2p::conditions::Setting) {
+        self.netsim.apply(setting);
+        let now = self.netsim.conditions();
+        log::info!(
+            "local backend: {} = {}; simulating {} on sends, {} on receives",
+            setting.fake.name(),
+            setting.value,
+            now.send.summary(),
+            now.recv.summary()
+        );
+    }
+
     fn refused(&mut self, to: SteamId, why: SendRefused) -> bool {
         match why {
             SendRefused::NoThread => {
@@ -318,20 +432,23 @@ impl Backend for LocalBackend {
     fn send(&mut self, to: SteamId, data: &[u8], send_type: SendType, channel: Channel) -> bool {
         // No pump: sending depends on nothing that arrived, and a game that
         // sends in a loop should not read the sockets once per packet.
-        if self.table.on_send(Instant::now(), to, channel) {
+        let now = Instant::now();
+        if self.table.on_send(now, to, channel) {
             self.transport.ping(to);
         }
-        let sent = if send_type.is_reliable() {
-            self.transport.send_reliable(to, channel, data)
+        let sent = if self.netsim.shapes_sends() {
+            self.send_shaped(now, to, data, send_type.is_reliable(), channel)
+        } else if send_type.is_reliable() {
+            self.transport.send_reliable(to, channel, data, None)
         } else {
-            self.transport.send_unreliable(to, channel, data)
+            self.transport.send_unreliable(to, channel, data, None)
         };
         match sent {
             Ok(()) => {
                 // Warn again only after the queue has really drained, not
                 // whenever a full queue took one more packet.
                 if !self.full.is_empty()
-                    && self.transport.send_queue(to).0 < transport::SEND_QUEUE_BUDGET / 2
+                    && self.queued(to, now).0 < transport::SEND_QUEUE_BUDGET / 2
                 {
                     self.full.remove(&to);
                 }
@@ -407,7 +524,7 @@ impl Backend for LocalBackend {
             return None;
         }
         let active = self.table.is_active(remote);
-        let (bytes, packets) = self.transport.send_queue(remote);
+        let (bytes, packets) = self.queued(remote, Instant::now());
         Some(SessionState {
             connection_active: active,
             connecting: !active,

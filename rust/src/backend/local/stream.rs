@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::pool::BufferPool;
 use super::transport::{RELIABLE_INBOUND_BUDGET, log_dropped};
-use super::wire::{self, DATA_HEADER, Frame, WireError};
+use super::wire::{self, Frame, HELD_HEADER, Hold, WireError};
 use crate::p2p::{Channel, SteamId};
 
 /// Reliable bytes per peer handed to the session table and not yet read.
@@ -39,6 +39,7 @@ pub enum Status {
 /// room for `size` bytes and is filled without being zeroed first).
 struct Large {
     channel: Channel,
+    hold: Option<Hold>,
     payload: Vec<u8>,
     size: usize,
 }
@@ -91,6 +92,18 @@ impl<R: Read> FrameReader<R> {
         &mut self,
         unread: &mut Unread,
         deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>),
+    ) -> Status {
+        self.poll_held(unread, &mut |peer, channel, data, _| {
+            deliver(peer, channel, data)
+        })
+    }
+
+    /// [`FrameReader::poll`], handing over each packet's network
+    /// simulation hold too (HELD frames).
+    pub fn poll_held(
+        &mut self,
+        unread: &mut Unread,
+        deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>, Option<Hold>),
     ) -> Status {
         loop {
             if let Err(status) = self.cut_frames(unread, deliver) {
@@ -170,19 +183,22 @@ impl<R: Read> FrameReader<R> {
     fn cut_frames(
         &mut self,
         unread: &mut Unread,
-        deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>),
+        deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>, Option<Hold>),
     ) -> Result<(), Status> {
         if self.large.as_ref().is_some_and(|l| l.missing() > 0) {
             return Ok(());
         }
         if let Some(Large {
-            channel, payload, ..
+            channel,
+            payload,
+            hold,
+            ..
         }) = self.large.take()
         {
             // A large frame is only started after HELLO.
             if let Some(peer) = self.peer {
                 *unread.entry(peer).or_default() += payload.len();
-                deliver(peer, channel, payload);
+                deliver(peer, channel, payload, hold);
             }
         }
         while self.end - self.start >= 4 {
@@ -201,7 +217,7 @@ impl<R: Read> FrameReader<R> {
             if body_start + len <= self.end {
                 self.start = body_start + len;
                 self.frame(body_start, len, unread, deliver)?;
-            } else if 4 + len > BUFFER && self.end - body_start > DATA_HEADER {
+            } else if 4 + len > BUFFER && self.end - body_start > HELD_HEADER {
                 self.start_large(body_start, len)?;
             } else {
                 break;
@@ -215,7 +231,7 @@ impl<R: Read> FrameReader<R> {
         at: usize,
         len: usize,
         unread: &mut Unread,
-        deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>),
+        deliver: &mut impl FnMut(SteamId, Channel, Vec<u8>, Option<Hold>),
     ) -> Result<(), Status> {
         let body = &self.buf[at..at + len];
         match (self.peer, wire::decode_frame(body)) {
@@ -228,7 +244,7 @@ impl<R: Read> FrameReader<R> {
             }
             (Some(peer), Ok(Frame::Data(d))) if d.sender == peer => {
                 *unread.entry(peer).or_default() += d.payload.len();
-                deliver(peer, d.channel, d.payload.to_vec());
+                deliver(peer, d.channel, d.payload.to_vec(), d.hold);
             }
             (Some(peer), Ok(Frame::Data(d))) => {
                 let err = WireError::WrongSender {
@@ -249,10 +265,10 @@ impl<R: Read> FrameReader<R> {
         let Some(peer) = self.peer else {
             return Err(self.no_hello());
         };
-        let head = &self.buf[at..at + DATA_HEADER];
-        let channel = match wire::decode_data_header(head) {
-            Ok((sender, channel)) if sender == peer => channel,
-            Ok((sender, _)) => {
+        let head = &self.buf[at..at + HELD_HEADER];
+        let head = match wire::decode_data_header(head) {
+            Ok(head) if head.sender == peer => head,
+            Ok(wire::DataHead { sender, .. }) => {
                 // The body cannot be skipped without reading it, and a peer
                 // that lies about its id is not worth the effort.
                 let err = WireError::WrongSender {
@@ -267,11 +283,12 @@ impl<R: Read> FrameReader<R> {
                 return Err(Status::Closed);
             }
         };
-        let size = len - DATA_HEADER;
+        let size = len - head.len;
         let mut payload = self.pool.take(size);
-        payload.extend_from_slice(&self.buf[at + DATA_HEADER..self.end]);
+        payload.extend_from_slice(&self.buf[at + head.len..self.end]);
         self.large = Some(Large {
-            channel,
+            channel: head.channel,
+            hold: head.hold,
             payload,
             size,
         });
@@ -329,6 +346,53 @@ mod tests {
                 (id(1), ch(1), b"last".to_vec()),
             ];
             assert!(got == want, "read in steps of {step}");
+        }
+    }
+
+    #[test]
+    fn held_frames_small_and_large_carry_their_hold() {
+        let hold = Hold {
+            delay_ns: 50_000_000,
+            sent_ns: 77,
+        };
+        let large: Vec<u8> = (0..BUFFER * 2).map(|i| (i % 13) as u8).collect();
+        let mut stream = wire::encode_hello(id(1));
+        stream.extend(wire::encode_data_frame_into(
+            Vec::new(),
+            id(1),
+            ch(0),
+            b"a",
+            Some(hold),
+        ));
+        stream.extend(wire::encode_data_frame_into(
+            Vec::new(),
+            id(1),
+            ch(1),
+            &large,
+            Some(hold),
+        ));
+        stream.extend(wire::encode_frame(id(1), ch(2), b"plain"));
+        for step in [1, 7, 4096, 1 << 22] {
+            let mut reader = FrameReader::new(
+                Trickle {
+                    bytes: stream.clone(),
+                    at: 0,
+                    step,
+                },
+                "test".into(),
+            );
+            let mut got = Vec::new();
+            reader.poll_held(&mut Unread::default(), &mut |_, c, d, h| {
+                got.push((c, d, h))
+            });
+            assert!(
+                got == vec![
+                    (ch(0), b"a".to_vec(), Some(hold)),
+                    (ch(1), large.clone(), Some(hold)),
+                    (ch(2), b"plain".to_vec(), None),
+                ],
+                "read in steps of {step}"
+            );
         }
     }
 

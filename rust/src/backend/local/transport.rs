@@ -34,7 +34,7 @@ use super::config::LocalConfig;
 use super::directory::{BindError, Claim, Directory, Endpoint};
 use super::pool::BufferPool;
 use super::stream::{FrameReader, Status, Unread};
-use super::wire::{self, Datagram, WireError};
+use super::wire::{self, Datagram, Hold, WireError};
 use crate::p2p::{Channel, SteamId};
 
 /// Unread reliable bytes per peer before its connection stops being read.
@@ -63,6 +63,8 @@ pub enum Inbound {
         data: Vec<u8>,
         /// TCP (true) or UDP (false).
         reliable: bool,
+        /// How long the sender's network simulation wants it kept.
+        hold: Option<Hold>,
     },
     /// The peer pinged us or answered a ping, and said its name.
     Alive {
@@ -422,12 +424,13 @@ impl Transport {
         }
         let unread = &mut self.unread;
         self.incoming.retain_mut(|reader| {
-            let status = reader.poll(unread, &mut |sender, channel, data| {
+            let status = reader.poll_held(unread, &mut |sender, channel, data, hold| {
                 handle(Inbound::Packet {
                     sender,
                     channel,
                     data,
                     reliable: true,
+                    hold,
                 });
             });
             if let (Status::PeerClosed, Some(peer)) = (status, reader.peer()) {
@@ -462,12 +465,14 @@ impl Transport {
         self.shared.send_datagram(peer, &self.shared.ping);
     }
 
-    /// Queues a reliable packet for `peer`.
+    /// Queues a reliable packet for `peer`, with the network simulation's
+    /// hold if it has one.
     pub fn send_reliable(
         &mut self,
         peer: SteamId,
         channel: Channel,
         payload: &[u8],
+        hold: Option<Hold>,
     ) -> Result<(), SendRefused> {
         let shared = &self.shared;
         let writer = writer(&mut self.writers, &mut self.ending, shared, peer)?;
@@ -486,8 +491,7 @@ impl Transport {
             && let Ok(direct) = writer.direct.try_lock()
             && let Some(stream) = direct.as_ref()
         {
-            let frame = shared.pool.take(wire::frame_len(payload.len()));
-            let frame = wire::encode_frame_into(frame, shared.me, channel, payload);
+            let frame = frame(shared, channel, payload, hold);
             // MSG_NOSIGNAL as std's own writes: a peer that is gone must be
             // an error here, not a SIGPIPE that ends the game.
             let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
@@ -520,8 +524,7 @@ impl Transport {
         // A send only fails once the writer has exited; the packet is then
         // lost with the connection, and the peer's silence ends the session.
         // Taken only now, so that refused sends cost no buffer.
-        let frame = shared.pool.take(wire::frame_len(payload.len()));
-        let frame = wire::encode_frame_into(frame, shared.me, channel, payload);
+        let frame = frame(shared, channel, payload, hold);
         let _ = writer.tx.send(Outbound::Frame(frame, payload.len()));
         Ok(())
     }
@@ -548,15 +551,17 @@ impl Transport {
         (ids, exact)
     }
 
-    /// Sends an unreliable packet to `peer` now (dropped if the socket is busy).
+    /// Sends an unreliable packet to `peer` now (dropped if the socket is
+    /// busy), with the network simulation's hold if it has one.
     pub fn send_unreliable(
         &self,
         peer: SteamId,
         channel: Channel,
         payload: &[u8],
+        hold: Option<Hold>,
     ) -> Result<(), SendRefused> {
         LocalConfig::slot_of(peer).ok_or(SendRefused::NotLocal)?;
-        let datagram = wire::encode_datagram(self.shared.me, channel, payload);
+        let datagram = wire::encode_data_datagram(self.shared.me, channel, payload, hold);
         self.shared.send_datagram(peer, &datagram);
         Ok(())
     }
@@ -729,6 +734,7 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
                 channel: d.channel,
                 data: d.payload.to_vec(),
                 reliable: false,
+                hold: d.hold,
             }),
             Datagram::Ping(_, name) => {
                 let _ = shared.udp.send_to(&shared.pong, src);
@@ -803,6 +809,13 @@ fn udp_loop(shared: &Arc<Shared>) {
             (wait * 2).min(max_wait)
         };
     }
+}
+
+/// A DATA (or HELD) frame in a pooled buffer.
+fn frame(shared: &Shared, channel: Channel, payload: &[u8], hold: Option<Hold>) -> Vec<u8> {
+    let extra = if hold.is_some() { wire::HOLD_LEN } else { 0 };
+    let frame = shared.pool.take(wire::frame_len(payload.len()) + extra);
+    wire::encode_data_frame_into(frame, shared.me, channel, payload, hold)
 }
 
 /// The persona name of instance `slot`: the configured one, else "Player

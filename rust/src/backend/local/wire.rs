@@ -10,6 +10,10 @@
 //! `PONG` the sender's persona name (UTF-8, at most `MAX_NAME` bytes, so
 //! that peers learn each other's names), and `CLOSE` (for a session that
 //! never opened a stream) ends there.
+//! `HELD` is `DATA` with a network simulation's hold (`[u64 delay ns][u64
+//! sent, ns since the Unix epoch]`) between the channel and the payload, in
+//! frames and datagrams alike: the receiver keeps the packet that long
+//! (less the time it already took to get there) before the game sees it.
 
 use bytes::{Buf, BufMut};
 use thiserror::Error;
@@ -19,8 +23,9 @@ use crate::p2p::{Channel, SteamId};
 
 /// Identifies our traffic ("SNLB").
 pub const MAGIC: u32 = 0x534E_4C42;
-/// Bumped on any incompatible change (2: CLOSE, names in PING and PONG).
-pub const VERSION: u8 = 2;
+/// Bumped on any incompatible change (2: CLOSE, names in PING and PONG; 3:
+/// HELD).
+pub const VERSION: u8 = 3;
 /// The longest persona name on the wire (Steam allows 32 characters of up
 /// to four bytes each).
 pub const MAX_NAME: usize = 128;
@@ -31,11 +36,17 @@ const KIND_PING: u8 = 3;
 const KIND_PONG: u8 = 4;
 const KIND_CLOSE: u8 = 5;
 const KIND_LOBBY: u8 = 6;
+const KIND_HELD: u8 = 7;
+
+/// Bytes a hold adds to a packet's header.
+pub const HOLD_LEN: usize = 16;
 
 /// Bytes before a reliable payload in a DATA frame body.
 pub const DATA_HEADER: usize = 1 + 8 + 4;
-/// The largest body a peer may announce: a full reliable payload.
-pub const MAX_FRAME_BODY: usize = DATA_HEADER + MAX_RELIABLE_BYTES;
+/// Bytes before a reliable payload in a HELD frame body.
+pub const HELD_HEADER: usize = DATA_HEADER + HOLD_LEN;
+/// The largest body a peer may announce: a full reliable payload, held.
+pub const MAX_FRAME_BODY: usize = HELD_HEADER + MAX_RELIABLE_BYTES;
 /// Bytes before an unreliable payload in a DATA datagram.
 const DATAGRAM_HEADER: usize = 4 + 1 + 1 + 8;
 /// The largest datagram a peer may send.
@@ -85,6 +96,58 @@ pub enum WireError {
     BadName,
 }
 
+/// How long a receiver keeps a packet before the game sees it: what the
+/// sender's network simulation decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hold {
+    /// The simulated delay, in nanoseconds.
+    pub delay_ns: u64,
+    /// When it was sent, in nanoseconds since the Unix epoch ([`clock_ns`]):
+    /// instances on one machine share the clock, so the receiver can take
+    /// the time the packet spent in sockets and queues off the delay.
+    pub sent_ns: u64,
+}
+
+/// `at` on the wall clock, in nanoseconds since the Unix epoch. The wall
+/// clock is read once per process and the monotonic clock carries it on:
+/// times keep their order and differences exactly (packets sent in order
+/// stay due in order), and a wall clock set meanwhile shifts nothing.
+pub fn clock_ns(at: std::time::Instant) -> u64 {
+    use std::sync::OnceLock;
+    use std::time::{Instant, SystemTime, UNIX_EPOCH};
+    static BASE: OnceLock<(Instant, u64)> = OnceLock::new();
+    let (instant, wall) = *BASE.get_or_init(|| {
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        (Instant::now(), wall)
+    });
+    let since = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    if at >= instant {
+        wall.saturating_add(since(at - instant))
+    } else {
+        wall.saturating_sub(since(instant - at))
+    }
+}
+
+impl Hold {
+    /// A hold of `delay` for a packet sent at `now`.
+    pub fn after(now: std::time::Instant, delay: std::time::Duration) -> Self {
+        Self {
+            delay_ns: u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX),
+            sent_ns: clock_ns(now),
+        }
+    }
+
+    /// What is left of the delay at `now_ns` ([`clock_ns`] on the
+    /// receiver): the delay, less the time since sending (never less than
+    /// nothing, and never more than the delay, whatever the clocks say).
+    pub fn remaining(&self, now_ns: u64) -> std::time::Duration {
+        let spent = now_ns.saturating_sub(self.sent_ns).min(self.delay_ns);
+        std::time::Duration::from_nanos(self.delay_ns - spent)
+    }
+}
+
 /// A decoded DATA payload with its origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Data<'a> {
@@ -94,6 +157,21 @@ pub struct Data<'a> {
     pub channel: Channel,
     /// The bytes.
     pub payload: &'a [u8],
+    /// The network simulation's hold (HELD), if any.
+    pub hold: Option<Hold>,
+}
+
+/// The header of a DATA or HELD frame body whose payload is still on its way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataHead {
+    /// Who sent it.
+    pub sender: SteamId,
+    /// On which channel.
+    pub channel: Channel,
+    /// The hold, for HELD.
+    pub hold: Option<Hold>,
+    /// Bytes of the body before the payload.
+    pub len: usize,
 }
 
 /// A decoded reliable-stream frame.
@@ -139,9 +217,23 @@ fn channel(raw: i32) -> Result<Channel, WireError> {
     Channel::from_gdscript(raw.into()).map_err(|_| WireError::BadChannel(raw))
 }
 
-fn data<'a>(mut buf: &'a [u8], sender_id: SteamId, max: usize) -> Result<Data<'a>, WireError> {
+fn hold(buf: &mut &[u8]) -> Result<Hold, WireError> {
+    need(buf, HOLD_LEN)?;
+    Ok(Hold {
+        delay_ns: buf.get_u64_le(),
+        sent_ns: buf.get_u64_le(),
+    })
+}
+
+fn data<'a>(
+    mut buf: &'a [u8],
+    sender_id: SteamId,
+    max: usize,
+    held: bool,
+) -> Result<Data<'a>, WireError> {
     need(buf, 4)?;
     let channel = channel(buf.get_i32_le())?;
+    let hold = if held { Some(hold(&mut buf)?) } else { None };
     match buf.len() {
         0 => Err(WireError::Empty),
         n if n > max => Err(WireError::Oversized(n)),
@@ -149,6 +241,7 @@ fn data<'a>(mut buf: &'a [u8], sender_id: SteamId, max: usize) -> Result<Data<'a
             sender: sender_id,
             channel,
             payload: buf,
+            hold,
         }),
     }
 }
@@ -163,16 +256,29 @@ pub fn frame_body_len(header: [u8; 4]) -> Result<usize, WireError> {
     }
 }
 
-/// Checks the first `DATA_HEADER` bytes of a DATA frame body whose payload
-/// is still on its way: its sender and channel.
-pub fn decode_data_header(mut head: &[u8]) -> Result<(SteamId, Channel), WireError> {
+/// Checks the header of a DATA or HELD frame body whose payload is still
+/// on its way (`DATA_HEADER` or `HELD_HEADER` bytes, or more): its sender,
+/// channel and hold.
+pub fn decode_data_header(mut head: &[u8]) -> Result<DataHead, WireError> {
     need(head, DATA_HEADER)?;
-    match head.get_u8() {
-        KIND_DATA => {}
+    let held = match head.get_u8() {
+        KIND_DATA => false,
+        KIND_HELD => true,
         kind => return Err(WireError::BadKind(kind)),
-    }
+    };
     let from = sender(head.get_u64_le())?;
-    Ok((from, channel(head.get_i32_le())?))
+    let channel = channel(head.get_i32_le())?;
+    let (hold, len) = if held {
+        (Some(hold(&mut head)?), HELD_HEADER)
+    } else {
+        (None, DATA_HEADER)
+    };
+    Ok(DataHead {
+        sender: from,
+        channel,
+        hold,
+        len,
+    })
 }
 
 /// Decodes a frame body (what follows the length prefix).
@@ -191,10 +297,11 @@ pub fn decode_frame(mut body: &[u8]) -> Result<Frame<'_>, WireError> {
             }
             Ok(Frame::Hello(sender(body.get_u64_le())?))
         }
-        KIND_DATA => {
+        kind @ (KIND_DATA | KIND_HELD) => {
             need(body, 8)?;
             let from = sender(body.get_u64_le())?;
-            Ok(Frame::Data(data(body, from, MAX_RELIABLE_BYTES)?))
+            let held = kind == KIND_HELD;
+            Ok(Frame::Data(data(body, from, MAX_RELIABLE_BYTES, held)?))
         }
         KIND_CLOSE if body.is_empty() => Ok(Frame::Close),
         KIND_CLOSE => Err(WireError::Oversized(body.len())),
@@ -218,14 +325,25 @@ pub fn decode_datagram(mut buf: &[u8]) -> Result<Datagram<'_>, WireError> {
         return Err(WireError::BadVersion(version));
     }
     let kind = buf.get_u8();
-    if kind != KIND_LOBBY && total > MAX_DATAGRAM {
+    let max = match kind {
+        KIND_LOBBY => MAX_ANY_DATAGRAM,
+        KIND_HELD => MAX_DATAGRAM + HOLD_LEN,
+        _ => MAX_DATAGRAM,
+    };
+    if total > max {
         return Err(WireError::Oversized(total));
     }
     let from = sender(buf.get_u64_le())?;
     match kind {
         KIND_LOBBY if buf.is_empty() => Err(WireError::Empty),
         KIND_LOBBY => Ok(Datagram::Lobby(from, buf)),
-        KIND_DATA => Ok(Datagram::Data(data(buf, from, MAX_UNRELIABLE_BYTES)?)),
+        KIND_DATA => Ok(Datagram::Data(data(
+            buf,
+            from,
+            MAX_UNRELIABLE_BYTES,
+            false,
+        )?)),
+        KIND_HELD => Ok(Datagram::Data(data(buf, from, MAX_UNRELIABLE_BYTES, true)?)),
         KIND_PING | KIND_PONG if buf.len() > MAX_NAME => Err(WireError::Oversized(buf.len())),
         KIND_PING | KIND_PONG => {
             let name = std::str::from_utf8(buf).map_err(|_| WireError::BadName)?;
@@ -276,19 +394,39 @@ pub fn frame_len(payload_len: usize) -> usize {
 }
 
 /// [`encode_frame`] into `out` (emptied first), to reuse its memory.
-pub fn encode_frame_into(
+pub fn encode_frame_into(out: Vec<u8>, me: SteamId, channel: Channel, payload: &[u8]) -> Vec<u8> {
+    encode_data_frame_into(out, me, channel, payload, None)
+}
+
+/// A DATA frame, or with a hold a HELD frame, into `out` (emptied first).
+/// It takes [`frame_len`] bytes, and `HOLD_LEN` more with a hold.
+pub fn encode_data_frame_into(
     mut out: Vec<u8>,
     me: SteamId,
     channel: Channel,
     payload: &[u8],
+    hold: Option<Hold>,
 ) -> Vec<u8> {
     out.clear();
-    out.put_u32_le((DATA_HEADER + payload.len()) as u32);
-    out.put_u8(KIND_DATA);
+    let header = if hold.is_some() {
+        HELD_HEADER
+    } else {
+        DATA_HEADER
+    };
+    out.put_u32_le((header + payload.len()) as u32);
+    out.put_u8(if hold.is_some() { KIND_HELD } else { KIND_DATA });
     out.put_u64_le(me.raw());
     out.put_i32_le(channel.get());
+    put_hold(&mut out, hold);
     out.put_slice(payload);
     out
+}
+
+fn put_hold(out: &mut Vec<u8>, hold: Option<Hold>) {
+    if let Some(hold) = hold {
+        out.put_u64_le(hold.delay_ns);
+        out.put_u64_le(hold.sent_ns);
+    }
 }
 
 fn datagram_header(out: &mut Vec<u8>, kind: u8, me: SteamId) {
@@ -308,9 +446,21 @@ pub fn encode_lobby_datagram(me: SteamId, payload: &[u8]) -> Vec<u8> {
 
 /// A DATA datagram.
 pub fn encode_datagram(me: SteamId, channel: Channel, payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(DATAGRAM_HEADER + 4 + payload.len());
-    datagram_header(&mut out, KIND_DATA, me);
+    encode_data_datagram(me, channel, payload, None)
+}
+
+/// A DATA datagram, or with a hold a HELD one.
+pub fn encode_data_datagram(
+    me: SteamId,
+    channel: Channel,
+    payload: &[u8],
+    hold: Option<Hold>,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(DATAGRAM_HEADER + 4 + HOLD_LEN + payload.len());
+    let kind = if hold.is_some() { KIND_HELD } else { KIND_DATA };
+    datagram_header(&mut out, kind, me);
     out.put_i32_le(channel.get());
+    put_hold(&mut out, hold);
     out.put_slice(payload);
     out
 }
@@ -362,6 +512,73 @@ mod tests {
     }
 
     #[test]
+    fn held_packets_round_trip_in_frames_and_datagrams() {
+        let hold = Hold {
+            delay_ns: 150_000_000,
+            sent_ns: 1_700_000_000_000_000_000,
+        };
+        let frame = encode_data_frame_into(Vec::new(), id(1), ch(3), b"late", Some(hold));
+        assert_eq!(frame.len(), frame_len(4) + HOLD_LEN);
+        let Ok(Frame::Data(d)) = decode_frame(body(&frame)) else {
+            panic!("not data")
+        };
+        assert_eq!(
+            (d.channel, d.payload, d.hold),
+            (ch(3), &b"late"[..], Some(hold))
+        );
+        let head = decode_data_header(&frame[4..4 + HELD_HEADER]).unwrap();
+        assert_eq!((head.hold, head.len), (Some(hold), HELD_HEADER));
+        assert_eq!(
+            decode_data_header(&frame[4..4 + DATA_HEADER + 3]),
+            Err(WireError::Truncated(3)),
+            "a hold cut short"
+        );
+        let full = encode_data_datagram(id(2), ch(0), &[9; MAX_UNRELIABLE_BYTES], Some(hold));
+        let Ok(Datagram::Data(d)) = decode_datagram(&full) else {
+            panic!("not data")
+        };
+        assert_eq!(
+            (d.payload.len(), d.hold),
+            (MAX_UNRELIABLE_BYTES, Some(hold))
+        );
+        let mut too_big = full.clone();
+        too_big.push(0);
+        assert!(decode_datagram(&too_big).is_err());
+        for n in 0..full.len() - MAX_UNRELIABLE_BYTES {
+            assert!(decode_datagram(&full[..n]).is_err(), "held prefix {n}");
+        }
+    }
+
+    #[test]
+    fn a_hold_counts_the_time_already_spent_and_no_more() {
+        use std::time::{Duration, Instant};
+        let hold = Hold {
+            delay_ns: 50_000_000,
+            sent_ns: 1_000_000_000,
+        };
+        assert_eq!(hold.remaining(1_000_000_000), Duration::from_millis(50));
+        assert_eq!(hold.remaining(1_020_000_000), Duration::from_millis(30));
+        assert_eq!(
+            hold.remaining(2_000_000_000),
+            Duration::ZERO,
+            "late: at once"
+        );
+        assert_eq!(
+            hold.remaining(0),
+            Duration::from_millis(50),
+            "clock set back"
+        );
+        let t0 = Instant::now();
+        let later = t0 + Duration::from_nanos(1);
+        assert_eq!(clock_ns(later) - clock_ns(t0), 1, "differences are exact");
+        let a = Hold::after(t0, Duration::from_millis(5));
+        assert_eq!(
+            a.remaining(clock_ns(t0 + Duration::from_millis(2))),
+            Duration::from_millis(3)
+        );
+    }
+
+    #[test]
     fn close_round_trips_and_carries_nothing() {
         assert_eq!(decode_frame(body(&encode_close_frame())), Ok(Frame::Close));
         assert_eq!(decode_frame(&[KIND_CLOSE, 0]), Err(WireError::Oversized(1)));
@@ -380,7 +597,8 @@ mod tests {
             Ok(Datagram::Data(Data {
                 sender: id(2),
                 channel: ch(0),
-                payload: &[1, 2, 3]
+                payload: &[1, 2, 3],
+                hold: None,
             }))
         );
         assert_eq!(
@@ -457,7 +675,13 @@ mod tests {
     fn a_data_header_is_checked_before_its_payload_arrives() {
         let frame = encode_frame(id(1), ch(5), b"payload");
         let head = &frame[4..4 + DATA_HEADER];
-        assert_eq!(decode_data_header(head), Ok((id(1), ch(5))));
+        let want = DataHead {
+            sender: id(1),
+            channel: ch(5),
+            hold: None,
+            len: DATA_HEADER,
+        };
+        assert_eq!(decode_data_header(head), Ok(want));
         assert_eq!(decode_data_header(&head[..5]), Err(WireError::Truncated(5)));
         let hello = encode_hello(id(1));
         assert_eq!(decode_data_header(&hello[4..]), Err(WireError::BadKind(1)));
