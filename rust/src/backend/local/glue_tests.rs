@@ -15,9 +15,9 @@ use crate::p2p::{Event, InitStatus, PERSONA_CHANGE_NAME, SendType, SessionError,
 
 /// Longest any condition here may take on a slow, loaded machine.
 const DEADLINE: Duration = Duration::from_secs(10);
-/// What a transport holds between sessions: its accept and UDP workers.
+/// What a transport holds between sessions: its accept, UDP and watcher threads.
 const IDLE: Holdings = Holdings {
-    threads: 2,
+    threads: super::transport::LIFETIME_THREADS,
     outbound: 0,
     inbound: 0,
     writers: 0,
