@@ -15,9 +15,9 @@ use crate::p2p::{Event, InitStatus, PERSONA_CHANGE_NAME, SendType, SessionError,
 
 /// Longest any condition here may take on a slow, loaded machine.
 const DEADLINE: Duration = Duration::from_secs(10);
-/// What a transport holds between sessions: its accept, UDP and watcher threads.
+/// What a transport holds between sessions: its accept and UDP workers.
 const IDLE: Holdings = Holdings {
-    threads: super::transport::LIFETIME_THREADS,
+    threads: 2,
     outbound: 0,
     inbound: 0,
     writers: 0,

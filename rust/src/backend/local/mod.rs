@@ -17,7 +17,6 @@ pub mod locale;
 mod matchmaking;
 pub mod netsim;
 pub mod pool;
-mod readiness;
 pub mod sessions;
 pub mod stream;
 pub mod transport;
@@ -465,14 +464,6 @@ impl Backend for LocalBackend {
         // every call of a read loop.
         if let Some(size) = self.table.available(channel) {
             return Some(size);
-        }
-        // Nothing arrived since a look that found nothing, nothing held by
-        // the simulation: a look would find nothing (and costs system calls).
-        if !self.transport.has_news()
-            && self.netsim.holds_nothing()
-            && self.closed_by_peer.is_empty()
-        {
-            return None;
         }
         self.pump(SOCKET_LOOK_GAP);
         self.table.available(channel)

@@ -28,8 +28,6 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use rustc_hash::FxHashMap as HashMap;
-
-use super::readiness::Readiness;
 use std::collections::hash_map::Entry;
 
 use super::config::LocalConfig;
@@ -288,8 +286,6 @@ pub struct Transport {
     /// Reliable bytes per peer handed over and not yet read by the game.
     unread: Unread,
     datagram: Box<[u8]>,
-    /// Whether the sockets may hold something new (no system call to know).
-    readiness: Readiness,
     _claim: Option<Claim>,
 }
 
@@ -318,7 +314,6 @@ impl Transport {
         udp.set_nonblocking(true).map_err(|err| {
             StartError::Failed(format!("cannot make the UDP socket non-blocking: {err}"))
         })?;
-        let (readiness, watcher) = Readiness::new(&udp);
         let (tx, rx) = crossbeam_channel::unbounded();
         let me = LocalConfig::steam_id(slot);
         let name = local_name(config, slot);
@@ -353,7 +348,6 @@ impl Transport {
             incoming: Vec::new(),
             unread: HashMap::default(),
             datagram: vec![0; wire::MAX_ANY_DATAGRAM + 1].into_boxed_slice(),
-            readiness,
             _claim: claim,
         };
         let no_thread = |what: &str, err: std::io::Error| {
@@ -367,16 +361,6 @@ impl Transport {
             .shared
             .spawn("p2p-udp".into(), |s| udp_loop(&s))
             .map_err(|e| no_thread("datagram", e))?;
-        let mut transport = transport;
-        if let Some(watcher) = watcher
-            && let Err(err) = transport
-                .shared
-                .spawn("p2p-watch".into(), move |_| watcher.run())
-        {
-            // Not fatal: the sockets are then read on every look.
-            log::warn!("local backend: cannot start the socket watcher thread: {err}");
-            transport.readiness.watcher_failed();
-        }
         Ok(transport)
     }
 
@@ -401,9 +385,6 @@ impl Transport {
     pub fn drain(&mut self, look: bool, mut handle: impl FnMut(Inbound)) {
         let shared = &*self.shared;
         shared.pumps.fetch_add(1, Ordering::Relaxed);
-        // Lowered before reading: whatever arrives meanwhile raises it again.
-        let look = look && self.readiness.take();
-        let mut found = false;
         // Taken before the channel is emptied: whatever the worker forwarded
         // while it held the socket is then already in the channel.
         let udp_guard = match look.then(|| shared.udp_reader.try_lock()) {
@@ -424,11 +405,9 @@ impl Transport {
                         .peer_addr()
                         .map_or_else(|_| "?".to_string(), |a| a.to_string());
                     match stream.set_nonblocking(true) {
-                        Ok(()) => {
-                            self.readiness.watch(&stream);
-                            self.incoming
-                                .push(FrameReader::new(stream, from).with_pool(shared.pool.clone()))
-                        }
+                        Ok(()) => self
+                            .incoming
+                            .push(FrameReader::new(stream, from).with_pool(shared.pool.clone())),
                         Err(err) => {
                             log::warn!("local backend: connection from {from} dropped: {err}")
                         }
@@ -437,10 +416,7 @@ impl Transport {
             }
         }
         if udp_guard.is_some() {
-            found |= receive_datagrams(shared, &mut self.datagram, &mut handle) > 0;
-        } else if look {
-            // The worker holds the socket and may leave some for us.
-            found = true;
+            receive_datagrams(shared, &mut self.datagram, &mut handle);
         }
         drop(udp_guard);
         if !look {
@@ -449,7 +425,6 @@ impl Transport {
         let unread = &mut self.unread;
         self.incoming.retain_mut(|reader| {
             let status = reader.poll_held(unread, &mut |sender, channel, data, hold| {
-                found = true;
                 handle(Inbound::Packet {
                     sender,
                     channel,
@@ -465,26 +440,12 @@ impl Transport {
             // peer's writer that everything it sent was read.
             status == Status::Open
         });
-        // One read may not empty a socket: look again until one finds nothing.
-        if found {
-            self.readiness.raise();
-        }
-    }
-
-    /// Whether a look at the sockets or the workers could find anything
-    /// (false: nothing arrived since the last look that found nothing).
-    pub fn has_news(&self) -> bool {
-        self.readiness.may_have_news() || !self.rx.is_empty()
     }
 
     /// Returns read or dropped reliable bytes to `sender`'s budget.
     pub fn give_back(&mut self, sender: SteamId, bytes: usize) {
         if let Some(unread) = self.unread.get_mut(&sender) {
             *unread = unread.saturating_sub(bytes);
-            // A reader that stopped at the budget can go on.
-            if bytes > 0 {
-                self.readiness.raise();
-            }
         }
     }
 
@@ -677,14 +638,10 @@ impl Transport {
     }
 }
 
-/// Worker threads an instance runs for its lifetime: accept, UDP, watcher.
-pub const LIFETIME_THREADS: usize = 3;
-
 /// Counts of what a [`Transport`] holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Holdings {
-    /// Worker threads not yet joined ([`LIFETIME_THREADS`] run for the
-    /// instance's lifetime).
+    /// Worker threads not yet joined (two run for the instance's lifetime).
     pub threads: usize,
     /// Outbound TCP connections open.
     pub outbound: usize,
@@ -698,7 +655,6 @@ impl Drop for Transport {
     fn drop(&mut self) {
         let shared = &self.shared;
         shared.stop.store(true, Ordering::Release);
-        self.readiness.stop();
         self.writers.clear();
         self.incoming.clear();
         for (_, stream) in lock(&shared.streams).drain() {
@@ -744,15 +700,9 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
         let (len, src) = match shared.udp.recv_from(buf) {
             Ok(received) => received,
             Err(err) if err.kind() == ErrorKind::Interrupted => continue,
-            // WouldBlock: nothing more.
-            Err(err) if err.kind() == ErrorKind::WouldBlock => break,
-            // Anything else (an ICMP error report) concerns a datagram
-            // already gone; the next pass carries on (counted, so that the
-            // main thread does look again).
-            Err(_) => {
-                count += 1;
-                break;
-            }
+            // WouldBlock: nothing more. Anything else (an ICMP error report)
+            // concerns a datagram already gone; the next pass carries on.
+            Err(_) => break,
         };
         count += 1;
         let datagram = match wire::decode_datagram(&buf[..len]) {

@@ -68,11 +68,6 @@ impl Netsim {
         self.inbox.is_empty() && !self.recv.is_active()
     }
 
-    /// Whether no arrived packet waits for its time.
-    pub fn holds_nothing(&self) -> bool {
-        self.inbox.is_empty()
-    }
-
     /// The fate of a packet this instance sends now.
     pub fn decide_send(
         &mut self,
