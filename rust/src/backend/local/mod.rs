@@ -386,7 +386,7 @@ impl LocalBackend {
     fn refused(&mut self, to: SteamId, why: SendRefused) -> bool {
         match why {
             SendRefused::NoThread => {
-                // transport.rs logged why; the session cannot work.
+                // the transport logged why; the session cannot work.
                 self.table.fail(to, SessionError::Timeout);
                 false
             }
