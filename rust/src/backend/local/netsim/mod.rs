@@ -2,7 +2,7 @@
 //! duplication and a bandwidth cap, so that instances on one machine meet
 //! what players on the internet meet. No timer thread: the sender decides
 //! each packet's fate ([`shaper`]) and writes the delay into the packet
-//! (`wire.rs` HELD); the receiver keeps it that long, less the time it took
+//! (`wire/` HELD); the receiver keeps it that long, less the time it took
 //! to get there ([`inbox`]), and hands it to the session table when the
 //! game calls in. Conditions set for receiving (GodotSteam's `*_RECV`
 //! settings) are applied as packets arrive. Lobby traffic and liveness
