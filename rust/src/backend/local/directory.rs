@@ -135,19 +135,37 @@ impl Directory {
 
     /// Whether `slot` is reached at `src`: the cached port first, then (for
     /// an instance that started or restarted since it was read) the port
-    /// file again.
+    /// file again. An instance that shuts down removes its port file right
+    /// after its goodbyes (a lobby's LEFT, a CLOSE) are sent, and peers
+    /// read them later: while no file replaces it, the port it last had
+    /// still counts.
     pub fn is_at(&self, slot: u16, src: SocketAddr) -> bool {
+        let known = self.known(slot);
         if self.addr(slot) == Some(src) {
             return true;
         }
         if self.dir.is_none() {
             return false;
         }
-        self.cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&slot);
-        self.addr(slot) == Some(src)
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.remove(&slot);
+        drop(cache);
+        let now = Instant::now();
+        match self.addr_at(slot, now) {
+            Some(addr) => addr == src,
+            None if known == Some(src) => {
+                let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+                cache.insert(slot, (known, now));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The address last read for `slot`, however long ago.
+    fn known(&self, slot: u16) -> Option<SocketAddr> {
+        let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.get(&slot).and_then(|(addr, _)| *addr)
     }
 
     /// [`Directory::addr`] at time `now`, which decides whether the cached
@@ -285,6 +303,30 @@ mod tests {
             Some(again.addr),
             "a new port is read again"
         );
+    }
+
+    #[test]
+    fn a_gone_instance_s_last_port_still_counts_until_the_slot_is_taken_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (registered(tmp.path()), registered(tmp.path()));
+        let endpoint = a.bind(3).unwrap();
+        let old = endpoint.addr;
+        assert!(b.is_at(3, old));
+        drop(endpoint);
+        // Its goodbye, read after the file went (and after the cache aged).
+        b.cache
+            .lock()
+            .unwrap()
+            .insert(3, (Some(old), Instant::now() - REREAD_AFTER));
+        assert!(b.is_at(3, old), "the last known port of a gone instance");
+        assert!(b.is_at(3, old), "and its next datagram too");
+        assert!(
+            !b.is_at(3, loopback(old.port().wrapping_add(1))),
+            "no other port"
+        );
+        let again = b.bind(3).unwrap();
+        assert!(!b.is_at(3, old), "a new instance in the slot replaces it");
+        assert!(b.is_at(3, again.addr));
     }
 
     #[test]
