@@ -6,6 +6,8 @@ use godot::classes::{Engine, ProjectSettings};
 use godot::prelude::*;
 use godot::register::info::PropertyHint;
 
+use crate::backend::local::netsim::env::KNOBS;
+
 /// `steam_networking/backend`: `"steam"` or `"local"` (the environment
 /// variable `STEAM_NETWORKING_BACKEND` wins).
 pub const BACKEND: &str = "steam_networking/backend";
@@ -15,56 +17,6 @@ pub const LOG_LEVEL: &str = "steam_networking/log_level";
 /// `steam_networking/local/name`: the local backend's persona name (the
 /// environment variable `STEAM_NETWORKING_LOCAL_NAME` wins).
 pub const LOCAL_NAME: &str = "steam_networking/local/name";
-/// The local backend's simulated network conditions (on what an instance
-/// sends): setting, default, hint string. Each one's environment variable
-/// (`backend/local/netsim/env.rs`) wins.
-pub const LOCAL_CONDITIONS: [(&str, Condition, &str); 7] = [
-    (
-        "steam_networking/local/lag_ms",
-        Condition::Int(0),
-        "0,10000,1,suffix:ms",
-    ),
-    (
-        "steam_networking/local/jitter_ms",
-        Condition::Int(0),
-        "0,10000,1,suffix:ms",
-    ),
-    (
-        "steam_networking/local/loss_percent",
-        Condition::Float(0.0),
-        "0,100,0.1,suffix:%",
-    ),
-    (
-        "steam_networking/local/reorder_percent",
-        Condition::Float(0.0),
-        "0,100,0.1,suffix:%",
-    ),
-    (
-        "steam_networking/local/reorder_ms",
-        Condition::Int(15),
-        "0,10000,1,suffix:ms",
-    ),
-    (
-        "steam_networking/local/dup_percent",
-        Condition::Float(0.0),
-        "0,100,0.1,suffix:%",
-    ),
-    (
-        "steam_networking/local/rate_kbps",
-        Condition::Int(0),
-        "0,1000000,1,suffix:kB/s",
-    ),
-];
-
-/// A condition setting's default (and so its type).
-#[derive(Debug, Clone, Copy)]
-pub enum Condition {
-    /// A whole number.
-    Int(i64),
-    /// A number with a fraction.
-    Float(f64),
-}
-
 /// `steam/initialization/app_data/app_id` (GodotSteam 4.20's name): the app
 /// id passed to the start-up init.
 pub const APP_ID: &str = "steam/initialization/app_data/app_id";
@@ -125,12 +77,16 @@ pub fn register_all() {
         "0,4294967295,1,or_greater",
     );
     register(LOCAL_NAME, "".to_variant(), PropertyHint::NONE, "");
-    for (name, default, hint) in LOCAL_CONDITIONS {
-        let default = match default {
-            Condition::Int(v) => v.to_variant(),
-            Condition::Float(v) => v.to_variant(),
+    // The simulated network conditions (their variables win), as the local
+    // backend reads them.
+    for knob in &KNOBS {
+        let default = knob.default_value();
+        let default = if knob.is_whole() {
+            (default as i64).to_variant()
+        } else {
+            default.to_variant()
         };
-        register(name, default, PropertyHint::RANGE, hint);
+        register(knob.setting, default, PropertyHint::RANGE, &knob.hint());
     }
     register(INIT_ON_STARTUP, false.to_variant(), PropertyHint::NONE, "");
     register(EMBED_CALLBACKS, false.to_variant(), PropertyHint::NONE, "");
@@ -145,9 +101,9 @@ pub fn start_info() -> crate::backend::StartInfo {
             .unwrap_or(0),
         locale: godot::classes::Os::singleton().get_locale().to_string(),
         local_name: string(LOCAL_NAME).filter(|name| !name.trim().is_empty()),
-        local_conditions: LOCAL_CONDITIONS
+        local_conditions: KNOBS
             .iter()
-            .filter_map(|(name, ..)| Some((name.to_string(), string(name)?)))
+            .filter_map(|knob| Some((knob.setting.to_string(), string(knob.setting)?)))
             .collect(),
     }
 }

@@ -17,9 +17,33 @@ pub struct Knob {
     pub env: &'static str,
     /// The project setting.
     pub setting: &'static str,
-    /// Its unit, for the message a bad value gets.
+    /// Its unit: the range a value must be in, and how the setting shows.
     unit: Unit,
     set: fn(&mut Conditions, f64),
+    /// The value it has in `Conditions`, in its unit (for the default).
+    get: fn(&Conditions) -> f64,
+}
+
+impl Knob {
+    /// Its value when nothing sets it.
+    pub fn default_value(&self) -> f64 {
+        (self.get)(&Conditions::default())
+    }
+
+    /// Whether it takes whole numbers (milliseconds, kB/s) only.
+    pub fn is_whole(&self) -> bool {
+        !matches!(self.unit, Unit::Percent)
+    }
+
+    /// Its project setting's range hint (min, max, step, suffix).
+    pub fn hint(&self) -> String {
+        let (step, suffix) = match self.unit {
+            Unit::Millis => ("1", "ms"),
+            Unit::Percent => ("0.1", "%"),
+            Unit::KiloBytesPerSecond => ("1", "kB/s"),
+        };
+        format!("0,{},{step},suffix:{suffix}", self.unit.max())
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -38,11 +62,12 @@ impl Unit {
         }
     }
 
-    fn rule(self) -> &'static str {
+    fn rule(self) -> String {
+        let max = self.max();
         match self {
-            Unit::Millis => "expected milliseconds 0..10000",
-            Unit::Percent => "expected a percentage 0..100",
-            Unit::KiloBytesPerSecond => "expected kB/s 0..1000000 (0: no cap)",
+            Unit::Millis => format!("expected milliseconds 0..{max}"),
+            Unit::Percent => format!("expected a percentage 0..{max}"),
+            Unit::KiloBytesPerSecond => format!("expected kB/s 0..{max} (0: no cap)"),
         }
     }
 }
@@ -55,44 +80,55 @@ pub const KNOBS: [Knob; 7] = [
         setting: "steam_networking/local/lag_ms",
         unit: Unit::Millis,
         set: |c, v| c.lag = from_ms(v),
+        get: |c| ms(c.lag),
     },
     Knob {
         env: "STEAM_NETWORKING_LOCAL_JITTER_MS",
         setting: "steam_networking/local/jitter_ms",
         unit: Unit::Millis,
         set: |c, v| c.jitter_avg = from_ms(v),
+        get: |c| ms(c.jitter_avg),
     },
     Knob {
         env: "STEAM_NETWORKING_LOCAL_LOSS_PERCENT",
         setting: "steam_networking/local/loss_percent",
         unit: Unit::Percent,
         set: |c, v| c.loss = v,
+        get: |c| c.loss,
     },
     Knob {
         env: "STEAM_NETWORKING_LOCAL_REORDER_PERCENT",
         setting: "steam_networking/local/reorder_percent",
         unit: Unit::Percent,
         set: |c, v| c.reorder = v,
+        get: |c| c.reorder,
     },
     Knob {
         env: "STEAM_NETWORKING_LOCAL_REORDER_MS",
         setting: "steam_networking/local/reorder_ms",
         unit: Unit::Millis,
         set: |c, v| c.reorder_time = from_ms(v),
+        get: |c| ms(c.reorder_time),
     },
     Knob {
         env: "STEAM_NETWORKING_LOCAL_DUP_PERCENT",
         setting: "steam_networking/local/dup_percent",
         unit: Unit::Percent,
         set: |c, v| c.dup = v,
+        get: |c| c.dup,
     },
     Knob {
         env: "STEAM_NETWORKING_LOCAL_RATE_KBPS",
         setting: "steam_networking/local/rate_kbps",
         unit: Unit::KiloBytesPerSecond,
         set: |c, v| c.rate = (v * 1000.0).round() as u32,
+        get: |c| f64::from(c.rate) / 1000.0,
     },
 ];
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
 
 /// Reads the start-up conditions: each knob from `env` (its variable), else
 /// from `setting` (its project setting's value as text); unset or empty
@@ -150,13 +186,40 @@ mod tests {
     }
 
     #[test]
-    fn the_project_settings_registered_are_the_knobs() {
-        let registered: Vec<&str> = crate::settings::LOCAL_CONDITIONS
+    fn each_project_setting_shows_its_default_range_and_kind() {
+        let shown: Vec<(&str, f64, bool, String)> = KNOBS
             .iter()
-            .map(|(name, ..)| *name)
+            .map(|k| (k.setting, k.default_value(), k.is_whole(), k.hint()))
             .collect();
-        let knobs: Vec<&str> = KNOBS.iter().map(|k| k.setting).collect();
-        assert_eq!(registered, knobs);
+        let ms = "0,10000,1,suffix:ms".to_string();
+        let pct = "0,100,0.1,suffix:%".to_string();
+        assert_eq!(
+            shown,
+            vec![
+                ("steam_networking/local/lag_ms", 0.0, true, ms.clone()),
+                ("steam_networking/local/jitter_ms", 0.0, true, ms.clone()),
+                (
+                    "steam_networking/local/loss_percent",
+                    0.0,
+                    false,
+                    pct.clone()
+                ),
+                (
+                    "steam_networking/local/reorder_percent",
+                    0.0,
+                    false,
+                    pct.clone()
+                ),
+                ("steam_networking/local/reorder_ms", 15.0, true, ms),
+                ("steam_networking/local/dup_percent", 0.0, false, pct),
+                (
+                    "steam_networking/local/rate_kbps",
+                    0.0,
+                    true,
+                    "0,1000000,1,suffix:kB/s".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]
