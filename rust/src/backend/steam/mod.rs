@@ -22,6 +22,13 @@ const AVATAR_WAIT: Duration = Duration::from_secs(10);
 /// A started Steam API. Dropping the last `Client` calls `SteamAPI_Shutdown`.
 pub struct SteamBackend {
     client: Client,
+    /// `ISteamNetworking`, fetched once: `Client::networking()` asks Steam
+    /// for the interface and clones the client's `Arc` on every call (two
+    /// atomic operations and a call into Steam per packet).
+    networking: steamworks::Networking,
+    /// The same interface's raw pointer, for the calls the crate does not
+    /// wrap; valid while Steam is initialized, which `self` existing means.
+    raw_networking: *mut steamworks::sys::ISteamNetworking,
     local_id: SteamId,
     /// Callbacks made here rather than by Steam (avatars that were ready),
     /// for the next `run_callbacks`.
@@ -73,7 +80,11 @@ impl SteamBackend {
         })?;
         let sink = callbacks::Sink::default();
         let handlers = callbacks::register(&client, &sink);
+        // SAFETY: a plain accessor of the initialized Steam API.
+        let raw_networking = unsafe { steamworks::sys::SteamAPI_SteamNetworking_v006() };
         Ok(Self {
+            networking: client.networking(),
+            raw_networking,
             client,
             local_id,
             pending: Vec::new(),
@@ -83,15 +94,6 @@ impl SteamBackend {
         })
     }
 
-    /// The raw interface pointer for calls the crate does not wrap; null
-    /// only if Steam is not initialized, which `self` existing rules out.
-    fn raw_networking(&self) -> *mut steamworks::sys::ISteamNetworking {
-        // SAFETY: a plain accessor of the initialized Steam API.
-        unsafe { steamworks::sys::SteamAPI_SteamNetworking_v006() }
-    }
-}
-
-impl SteamBackend {
     /// Moves Steam's pending callbacks, and ours, into `events`.
     fn dispatch(&mut self, events: &mut Vec<Event>) {
         // run_callbacks drives Steam's manual dispatch on this (the main)

@@ -21,7 +21,7 @@ impl Backend for SteamBackend {
             SendType::Reliable => steamworks::SendType::Reliable,
             SendType::ReliableWithBuffering => steamworks::SendType::ReliableWithBuffering,
         };
-        self.client.networking().send_p2p_packet_on_channel(
+        self.networking.send_p2p_packet_on_channel(
             to_steamworks(to),
             send_type,
             data,
@@ -31,8 +31,7 @@ impl Backend for SteamBackend {
 
     fn available(&mut self, channel: Channel) -> Option<u32> {
         let size = self
-            .client
-            .networking()
+            .networking
             .is_p2p_packet_available_on_channel(channel.get())?;
         u32::try_from(size).ok()
     }
@@ -40,8 +39,7 @@ impl Backend for SteamBackend {
     fn read(&mut self, max_len: usize, channel: Channel) -> Option<Packet> {
         let mut buf = vec![0u8; max_len];
         let (sender, len) = self
-            .client
-            .networking()
+            .networking
             .read_p2p_packet_from_channel(&mut buf, channel.get())?;
         // Steam reports the packet's full size when it truncates.
         buf.truncate(len.min(max_len));
@@ -68,7 +66,7 @@ impl Backend for SteamBackend {
         // SAFETY: the interface pointer is valid while Steam is initialized.
         unsafe {
             steamworks::sys::SteamAPI_ISteamNetworking_CloseP2PChannelWithUser(
-                self.raw_networking(),
+                self.raw_networking,
                 remote.raw(),
                 channel.get(),
             )
@@ -77,8 +75,7 @@ impl Backend for SteamBackend {
 
     fn session_state(&mut self, remote: SteamId) -> Option<SessionState> {
         let state = self
-            .client
-            .networking()
+            .networking
             .get_p2p_session_state(to_steamworks(remote))?;
         Some(SessionState {
             connection_active: state.connection_active,
@@ -96,7 +93,7 @@ impl Backend for SteamBackend {
         // SAFETY: the interface pointer is valid while Steam is initialized.
         unsafe {
             steamworks::sys::SteamAPI_ISteamNetworking_AllowP2PPacketRelay(
-                self.raw_networking(),
+                self.raw_networking,
                 allow,
             )
         }
