@@ -21,6 +21,7 @@ pub extern "C" fn SteamAPI_ManualDispatch_RunFrame(_pipe: c_int) {
         d.table.tick(Instant::now());
         d.check_gone();
         d.check_join_request();
+        crate::timing::report(&d.dir, d.me);
     });
 }
 

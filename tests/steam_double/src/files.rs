@@ -143,6 +143,22 @@ impl Double {
         true
     }
 
+    /// The packet calls' look at the inbox: at each call, or at most once
+    /// per `STEAM_DOUBLE_SCAN_US`.
+    pub(crate) fn receive_for_call(&mut self) {
+        if let Some(every) = self.settings.scan_every {
+            let now = Instant::now();
+            if self
+                .last_scan
+                .is_some_and(|at| now.duration_since(at) < every)
+            {
+                return;
+            }
+            self.last_scan = Some(now);
+        }
+        self.receive();
+    }
+
     /// Moves messages from the inbox directory into the table (packets) and
     /// the callback queue (lobby notes), in each sender's order.
     pub(crate) fn receive(&mut self) {

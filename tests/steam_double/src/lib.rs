@@ -28,6 +28,14 @@
 //! - `STEAM_DOUBLE_IP_COUNTRY`: `GetIPCountry` (default "DE").
 //! - `STEAM_DOUBLE_STEAM_DECK`: `1` makes `IsSteamRunningOnSteamDeck` true
 //!   (default false).
+//! - `STEAM_DOUBLE_SCAN_US`: `IsP2PPacketAvailable` and `ReadP2PPacket`
+//!   look at the inbox at most once per that many microseconds (default:
+//!   at every call; `ManualDispatch_RunFrame` always does). Steam answers
+//!   them from memory (its own thread takes packets off the network); the
+//!   bench uses this to time them without file I/O.
+//! - `STEAM_DOUBLE_TIMING`: `1` times `IsP2PPacketAvailable` and writes
+//!   the totals to `<id>.timing` at each `ManualDispatch_RunFrame`
+//!   (timing.rs; for `scripts/bench`).
 //! - `STEAM_DOUBLE_REFUSE_CONFIG`: a `ESteamNetworkingConfigValue` that
 //!   `SetGlobalConfigValueInt32`/`Float` refuse (read at each call; they
 //!   otherwise take Valve's simulation settings with the SDK's value kind).
@@ -150,6 +158,7 @@ mod matchmaking;
 mod networking;
 mod settings;
 mod table;
+mod timing;
 mod user;
 mod utils;
 
@@ -186,6 +195,8 @@ struct Double {
     calls: Calls,
     /// What this process keeps about lobbies between calls.
     lobbies: Lobbies,
+    /// When the packet calls last looked at the inbox.
+    last_scan: Option<std::time::Instant>,
 }
 
 impl Double {
@@ -207,6 +218,7 @@ impl Double {
             friends: Friends::default(),
             calls: Calls::default(),
             lobbies: Lobbies::default(),
+            last_scan: None,
         }
     }
 }

@@ -5,6 +5,7 @@ use std::ffi::{c_int, c_void};
 use steamworks_sys as sys;
 
 use crate::files::read_config;
+use crate::timing;
 use crate::{STATE, with};
 
 /// A non-null address to hand out as interface pointers (of every
@@ -16,6 +17,7 @@ pub unsafe extern "C" fn SteamAPI_InitFlat(err: *mut sys::SteamErrMsg) -> c_int 
     match read_config() {
         Ok(double) => {
             *STATE.lock().unwrap_or_else(|e| e.into_inner()) = Some(double);
+            timing::start(std::env::var("STEAM_DOUBLE_TIMING").is_ok_and(|v| v == "1"));
             0
         }
         Err((code, msg)) => {

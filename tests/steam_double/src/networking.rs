@@ -42,16 +42,18 @@ pub unsafe extern "C" fn SteamAPI_ISteamNetworking_IsP2PPacketAvailable(
     size: *mut u32,
     channel: c_int,
 ) -> bool {
-    with(false, |d| {
-        d.receive();
-        let Some(packet) = d.table.ready.iter().find(|p| p.channel == channel) else {
-            return false;
-        };
-        if !size.is_null() {
-            // SAFETY: the caller passes a valid out pointer.
-            unsafe { *size = packet.data.len() as u32 };
-        }
-        true
+    crate::timing::timed(|| {
+        with(false, |d| {
+            d.receive_for_call();
+            let Some(packet) = d.table.ready.iter().find(|p| p.channel == channel) else {
+                return false;
+            };
+            if !size.is_null() {
+                // SAFETY: the caller passes a valid out pointer.
+                unsafe { *size = packet.data.len() as u32 };
+            }
+            true
+        })
     })
 }
 
@@ -65,7 +67,7 @@ pub unsafe extern "C" fn SteamAPI_ISteamNetworking_ReadP2PPacket(
     channel: c_int,
 ) -> bool {
     with(false, |d| {
-        d.receive();
+        d.receive_for_call();
         let Some(at) = d.table.ready.iter().position(|p| p.channel == channel) else {
             return false;
         };

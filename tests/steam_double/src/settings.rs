@@ -3,6 +3,7 @@
 //! takes a lookup, so the parsing is unit-testable.
 
 use std::ffi::{CString, c_int};
+use std::time::Duration;
 
 /// The app id when `SteamAppId` is unset, unparsable or 0: Valve's Spacewar.
 pub(crate) const DEFAULT_APP_ID: u32 = 480;
@@ -26,6 +27,8 @@ pub(crate) struct Settings {
     pub(crate) ip_country: CString,
     pub(crate) launch_command_line: String,
     pub(crate) steam_deck: bool,
+    /// How often the packet calls look at the inbox (`None`: at each call).
+    pub(crate) scan_every: Option<Duration>,
 }
 
 /// A C string from configuration text, cut at the first NUL (a C string
@@ -80,6 +83,10 @@ impl Settings {
             .into_string()
             .unwrap_or_default(),
             steam_deck: var("STEAM_DOUBLE_STEAM_DECK").is_some_and(|v| v.trim() == "1"),
+            scan_every: var("STEAM_DOUBLE_SCAN_US")
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|&us| us > 0)
+                .map(Duration::from_micros),
         }
     }
 }
@@ -112,6 +119,7 @@ mod tests {
         assert_eq!(s.ip_country.to_str().unwrap(), "DE");
         assert_eq!(s.launch_command_line, "");
         assert!(!s.steam_deck);
+        assert_eq!(s.scan_every, None);
         assert_eq!(default_persona_name(7), "Double 7");
     }
 
@@ -127,6 +135,7 @@ mod tests {
             ("STEAM_DOUBLE_IP_COUNTRY", "FR"),
             ("STEAM_DOUBLE_LAUNCH_COMMAND_LINE", "+connect_lobby 1"),
             ("STEAM_DOUBLE_STEAM_DECK", "1"),
+            ("STEAM_DOUBLE_SCAN_US", "1000"),
         ]);
         assert_eq!(s.persona_name.to_str().unwrap(), "Ada");
         assert_eq!(s.app_id, 1234);
@@ -137,6 +146,7 @@ mod tests {
         assert_eq!(s.ip_country.to_str().unwrap(), "FR");
         assert_eq!(s.launch_command_line, "+connect_lobby 1");
         assert!(s.steam_deck);
+        assert_eq!(s.scan_every, Some(Duration::from_millis(1)));
     }
 
     #[test]
@@ -145,10 +155,12 @@ mod tests {
             ("SteamAppId", "0"),
             ("STEAM_DOUBLE_BUILD_ID", "many"),
             ("STEAM_DOUBLE_STEAM_DECK", "yes"),
+            ("STEAM_DOUBLE_SCAN_US", "0"),
         ]);
         assert_eq!(s.app_id, 480);
         assert_eq!(s.build_id, 4242);
         assert!(!s.steam_deck);
+        assert_eq!(s.scan_every, None);
         assert_eq!(read(&[("SteamAppId", "nope")]).app_id, 480);
     }
 }
