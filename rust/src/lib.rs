@@ -37,6 +37,8 @@ unsafe impl ExtensionLibrary for SteamNetworkingExtension {
         // Runs before gdext frees the singleton at this stage.
         if stage == InitStage::Scene {
             steam::set_unloading(true);
+            // The backend's threads end now, while Godot still hears them.
+            steam::release_client();
         }
         if stage == InitStage::Core {
             logging::engine_gone();

@@ -48,6 +48,9 @@ pub struct Client {
     sessions: multiplayer::SessionLog,
     /// Callbacks dropped since the game last took them (said once).
     dropped: usize,
+    /// The running backend's SteamID64 (0 when stopped), kept here: games
+    /// ask every frame, and it cannot change while the backend runs.
+    local_id: u64,
 }
 
 impl Default for Client {
@@ -73,6 +76,7 @@ impl Client {
             pending: Vec::new(),
             sessions: multiplayer::SessionLog::default(),
             dropped: 0,
+            local_id: 0,
         }
     }
 
@@ -127,6 +131,7 @@ impl Client {
                 backend.local_id()
             ),
         };
+        self.local_id = backend.local_id().raw();
         self.backend = Some(backend);
         Ok(verbal)
     }
@@ -134,6 +139,7 @@ impl Client {
     /// Stops the backend; networking calls fail until the next init.
     pub fn shutdown(&mut self) {
         self.backend = None;
+        self.local_id = 0;
         self.lobby_filters.clear();
         self.pending.clear();
     }
@@ -145,7 +151,7 @@ impl Client {
 
     /// The local SteamID64, or 0 when not initialized.
     pub fn local_id(&self) -> u64 {
-        self.backend.as_ref().map_or(0, |b| b.local_id().raw())
+        self.local_id
     }
 
     /// The running backend, or the not-initialized refusal.

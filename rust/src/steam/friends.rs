@@ -3,7 +3,7 @@
 
 use godot::prelude::*;
 
-use super::{Steam, main_thread_only, or_report};
+use super::{Steam, answer, or_report, with_client};
 
 #[godot_api(secondary)]
 impl Steam {
@@ -11,22 +11,20 @@ impl Steam {
     /// backend: `STEAM_NETWORKING_LOCAL_NAME`, else the project setting
     /// `steam_networking/local/name`, else "Player <instance + 1>".
     #[func(rename = getPersonaName)]
-    fn get_persona_name(&mut self) -> String {
-        main_thread_only!("getPersonaName", String::new());
-        or_report("getPersonaName", self.client.persona_name(), String::new())
+    fn get_persona_name() -> String {
+        answer("getPersonaName", String::new(), |client| {
+            client.persona_name()
+        })
     }
 
     /// Another user's Steam name; "" for a user Steam does not know yet (ask
     /// with [method requestUserInformation]). On the local backend: the name
     /// of another running instance, learned from its liveness pings.
     #[func(rename = getFriendPersonaName)]
-    fn get_friend_persona_name(&mut self, steam_id: i64) -> String {
-        main_thread_only!("getFriendPersonaName", String::new());
-        or_report(
-            "getFriendPersonaName",
-            self.client.friend_persona_name(steam_id),
-            String::new(),
-        )
+    fn get_friend_persona_name(steam_id: i64) -> String {
+        answer("getFriendPersonaName", String::new(), |client| {
+            client.friend_persona_name(steam_id)
+        })
     }
 
     /// Asks for a user's avatar: [signal avatar_loaded] brings it from a
@@ -34,31 +32,25 @@ impl Steam {
     /// (64 px), anything else large (184 px); `steam_id` 0 is the local
     /// user. The local backend generates a pattern in a colour of the id's.
     #[func(rename = getPlayerAvatar)]
-    fn get_player_avatar(
-        &mut self,
-        #[opt(default = 2)] size: i64,
-        #[opt(default = 0)] steam_id: i64,
-    ) {
-        main_thread_only!("getPlayerAvatar");
-        or_report(
-            "getPlayerAvatar",
-            self.client.request_avatar(size, steam_id),
-            (),
-        );
+    fn get_player_avatar(#[opt(default = 2)] size: i64, #[opt(default = 0)] steam_id: i64) {
+        with_client("getPlayerAvatar", |client| {
+            or_report("getPlayerAvatar", client.request_avatar(size, steam_id), ());
+        });
     }
 
     /// Asks Steam for a user's name (and, unless `require_name_only`, more):
     /// true if [signal persona_state_change] will follow, false if it is
     /// known already (or nobody can answer).
     #[func(rename = requestUserInformation)]
-    fn request_user_information(&mut self, steam_id: i64, require_name_only: bool) -> bool {
-        main_thread_only!("requestUserInformation", false);
-        or_report(
-            "requestUserInformation",
-            self.client
-                .request_user_information(steam_id, require_name_only),
-            false,
-        )
+    fn request_user_information(steam_id: i64, require_name_only: bool) -> bool {
+        with_client("requestUserInformation", |client| {
+            or_report(
+                "requestUserInformation",
+                client.request_user_information(steam_id, require_name_only),
+                false,
+            )
+        })
+        .unwrap_or(false)
     }
 
     /// Opens the Steam overlay at a page: "friends", "community",
@@ -66,13 +58,14 @@ impl Steam {
     /// "lobbyinvite" (there is no overlay on the local backend: it says so
     /// once).
     #[func(rename = activateGameOverlay)]
-    fn activate_game_overlay(&mut self, #[opt(default = "")] type_: GString) {
-        main_thread_only!("activateGameOverlay");
-        or_report(
-            "activateGameOverlay",
-            self.client.activate_overlay(type_.to_string()),
-            (),
-        );
+    fn activate_game_overlay(#[opt(default = "")] type_: GString) {
+        with_client("activateGameOverlay", |client| {
+            or_report(
+                "activateGameOverlay",
+                client.activate_overlay(type_.to_string()),
+                (),
+            );
+        });
     }
 
     /// Opens the Steam overlay at a page about a user: "steamid", "chat",
@@ -80,27 +73,27 @@ impl Steam {
     /// "friendrequestaccept", "friendrequestignore".
     #[func(rename = activateGameOverlayToUser)]
     fn activate_game_overlay_to_user(
-        &mut self,
         #[opt(default = "")] type_: GString,
         #[opt(default = 0)] steam_id: i64,
     ) {
-        main_thread_only!("activateGameOverlayToUser");
-        or_report(
-            "activateGameOverlayToUser",
-            self.client
-                .activate_overlay_to_user(type_.to_string(), steam_id),
-            (),
-        );
+        with_client("activateGameOverlayToUser", |client| {
+            or_report(
+                "activateGameOverlayToUser",
+                client.activate_overlay_to_user(type_.to_string(), steam_id),
+                (),
+            );
+        });
     }
 
     /// Opens the Steam overlay's dialog for inviting friends to a lobby.
     #[func(rename = activateGameOverlayInviteDialog)]
-    fn activate_game_overlay_invite_dialog(&mut self, lobby_id: i64) {
-        main_thread_only!("activateGameOverlayInviteDialog");
-        or_report(
-            "activateGameOverlayInviteDialog",
-            self.client.activate_invite_dialog(lobby_id),
-            (),
-        );
+    fn activate_game_overlay_invite_dialog(lobby_id: i64) {
+        with_client("activateGameOverlayInviteDialog", |client| {
+            or_report(
+                "activateGameOverlayInviteDialog",
+                client.activate_invite_dialog(lobby_id),
+                (),
+            );
+        });
     }
 }

@@ -10,12 +10,13 @@ use godot::classes::notify::ObjectNotification;
 use godot::classes::{Engine, IObject, Object, SceneTree};
 use godot::prelude::*;
 
-use crate::api::{Client, InitRequest};
+use crate::api::InitRequest;
 use crate::p2p::repeats::RepeatFilter;
-use crate::p2p::{Event, InitStatus, InputError};
+use crate::p2p::{Event, InitFailure, InitStatus, InputError};
 use crate::{backend, settings};
 
 mod apps;
+mod client;
 mod enums;
 mod friends;
 mod matchmaking;
@@ -24,6 +25,7 @@ mod networking;
 mod user;
 mod utils;
 
+pub(crate) use client::{on_main_thread, release as release_client, try_with_client, with_client};
 pub use enums::ENUMS;
 pub use multiplayer_peer::PEER_ENUMS;
 pub use multiplayer_peer::SteamMultiplayerPeer;
@@ -42,7 +44,6 @@ pub use multiplayer_peer::SteamMultiplayerPeer;
 #[derive(GodotClass)]
 #[class(init, singleton, base = Object)]
 pub struct Steam {
-    client: Client,
     /// Whether `run_callbacks` is connected to the tree's `process_frame`.
     embedded: bool,
     keys: networking::PacketKeys,
@@ -94,22 +95,6 @@ pub(crate) fn report_as(call: &str, message: &str) {
     }
 }
 
-/// The `Steam` singleton, if it is there.
-pub(crate) fn singleton() -> Option<Gd<Steam>> {
-    Engine::singleton()
-        .get_singleton("Steam")?
-        .try_cast::<Steam>()
-        .ok()
-}
-
-/// Runs `f` with the running `Steam` singleton's API (the one owner of the
-/// backend); `None` if the singleton is gone.
-pub(crate) fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
-    let mut steam = singleton()?;
-    let mut bound = steam.bind_mut();
-    Some(f(&mut bound.client))
-}
-
 /// Forgets the refused calls reported so far (after an init or a shutdown
 /// the same mistake is news again).
 fn forget_reports() {
@@ -128,6 +113,24 @@ pub(crate) fn or_report<T>(call: &str, result: Result<T, InputError>, fallback: 
         report(call, &err.to_string());
         fallback
     })
+}
+
+/// A call's answer from the API, or `fallback` after one error naming
+/// `call` when the API, the thread or a running call refused it.
+#[inline]
+pub(crate) fn answer<T>(
+    call: &str,
+    fallback: T,
+    f: impl FnOnce(&mut crate::api::Client) -> Result<T, InputError>,
+) -> T {
+    match with_client(call, f) {
+        Some(Ok(value)) => value,
+        Some(Err(err)) => {
+            report(call, &err.to_string());
+            fallback
+        }
+        None => fallback,
+    }
 }
 
 /// Why a call from another thread was refused.
@@ -150,14 +153,6 @@ macro_rules! main_thread_only {
     };
 }
 pub(crate) use main_thread_only;
-
-/// Whether the caller runs on Godot's main thread (looked up once per thread).
-pub(crate) fn on_main_thread() -> bool {
-    thread_local! {
-        static MAIN: bool = godot::init::is_main_thread();
-    }
-    MAIN.with(|main| *main)
-}
 
 #[godot_api]
 impl Steam {
@@ -296,13 +291,14 @@ impl Steam {
     /// returned it (also for [method steamInit] and the start-up init from
     /// the project settings); `{}` before any init.
     #[func]
-    fn get_steam_init_result(&self) -> VarDictionary {
-        main_thread_only!("get_steam_init_result", VarDictionary::new());
-        self.client
-            .last_init()
-            .map_or_else(VarDictionary::new, |(status, verbal)| {
+    fn get_steam_init_result() -> VarDictionary {
+        with_client("get_steam_init_result", |client| {
+            client.last_init().map(|(status, verbal)| {
                 vdict! { "status" => status as i64, "verbal" => verbal }
             })
+        })
+        .flatten()
+        .unwrap_or_default()
     }
 
     /// Shuts Steam (or the local backend) down. Networking calls then fail
@@ -311,22 +307,20 @@ impl Steam {
     fn steam_shutdown(&mut self) {
         main_thread_only!("steamShutdown");
         self.set_embedded(false);
-        self.client.shutdown();
+        with_client("steamShutdown", |client| client.shutdown());
         forget_reports();
     }
 
     /// Whether Steam (or the local backend) is running.
     #[func(rename = isSteamRunning)]
-    fn is_steam_running(&self) -> bool {
-        main_thread_only!("isSteamRunning", false);
-        self.client.is_running()
+    fn is_steam_running() -> bool {
+        with_client("isSteamRunning", |client| client.is_running()).unwrap_or(false)
     }
 
     /// The local user's SteamID64; 0 when not initialized.
     #[func(rename = getSteamID)]
-    fn get_steam_id(&self) -> i64 {
-        main_thread_only!("getSteamID", 0);
-        self.client.local_id() as i64
+    fn get_steam_id() -> i64 {
+        with_client("getSteamID", |client| client.local_id() as i64).unwrap_or(0)
     }
 
     /// Pumps Steam and emits every pending signal ([signal
@@ -336,7 +330,9 @@ impl Steam {
     #[func]
     fn run_callbacks(&mut self) {
         main_thread_only!("run_callbacks");
-        for event in self.client.run_callbacks() {
+        // Taken first: a handler may call Steam again.
+        let events = with_client("run_callbacks", |client| client.run_callbacks());
+        for event in events.unwrap_or_default() {
             // The typed emit lets handlers call back into Steam (re-entrant).
             match event {
                 Event::SessionRequest(id) => {
@@ -509,25 +505,24 @@ pub fn disconnect_signals_when_tree_ends() {
 }
 
 impl Steam {
-    fn start(
-        &mut self,
-        app_id: i64,
-        embed_callbacks: bool,
-    ) -> Result<String, crate::p2p::InitFailure> {
+    fn start(&mut self, app_id: i64, embed_callbacks: bool) -> Result<String, InitFailure> {
         let env = std::env::var(backend::BACKEND_ENV).ok();
         let started = backend::choose(
             env.as_deref(),
             settings::string(settings::BACKEND).as_deref(),
         )
         .and_then(|kind| {
-            self.client.init(InitRequest {
-                app_id,
-                backend: kind,
-                start: settings::start_info(),
+            try_with_client(|client| {
+                client.init(InitRequest {
+                    app_id,
+                    backend: kind,
+                    start: settings::start_info(),
+                })
             })
+            .unwrap_or_else(|why| Err(InitFailure::new(InitStatus::FailedGeneric, why.to_string())))
         });
         forget_reports();
-        self.client.remember_init(&started);
+        let _ = try_with_client(|client| client.remember_init(&started));
         match &started {
             Ok(_) => self.set_embedded(embed_callbacks || self.embedded),
             Err(failure) => log::error!("Steam initialization failed: {}", failure.verbal),
@@ -560,74 +555,4 @@ impl Steam {
 }
 
 #[cfg(test)]
-mod docs_tests {
-    use std::collections::HashMap;
-
-    /// Parses the class reference gdext hands to Godot's editor help (F1)
-    /// for `class`, checks that the class and every method, property,
-    /// signal and constant are described (constants within `enums`), and
-    /// counts them by kind.
-    fn described_items(
-        class_name: &str,
-        enums: &[crate::class_enums::ClassEnum],
-    ) -> HashMap<String, usize> {
-        let xml: String = godot::docs::__gather_xml_docs()
-            .find(|x| x.contains(&format!(r#"<class name="{class_name}""#)))
-            .expect("the class's docs");
-        let doc = roxmltree::Document::parse(&xml).expect("well-formed class reference");
-        let text =
-            |node: roxmltree::Node| node.children().filter_map(|c| c.text()).collect::<String>();
-        let class = doc.root_element();
-        for tag in ["brief_description", "description"] {
-            let node = class.children().find(|n| n.has_tag_name(tag)).expect(tag);
-            assert!(!text(node).trim().is_empty(), "class {tag} is empty");
-        }
-        let mut counts = HashMap::new();
-        for item in class.descendants().filter(|n| {
-            ["method", "signal", "constant", "member"]
-                .iter()
-                .any(|t| n.has_tag_name(*t))
-        }) {
-            let name = item.attribute("name").unwrap_or("?");
-            let described = match item.children().find(|n| n.has_tag_name("description")) {
-                Some(d) => text(d),
-                None => text(item),
-            };
-            assert!(
-                !described.trim().is_empty(),
-                "{class_name}: {} {name} has no description",
-                item.tag_name().name()
-            );
-            if item.has_tag_name("constant") {
-                let enum_name = item.attribute("enum").unwrap_or_default();
-                let listed = enums.iter().find(|e| e.name == enum_name);
-                assert!(
-                    listed.is_some_and(|e| e.values.iter().any(|(n, _)| *n == name)),
-                    "constant {name} is not documented in its enum ({enum_name:?})"
-                );
-            }
-            *counts
-                .entry(item.tag_name().name().to_string())
-                .or_insert(0) += 1;
-        }
-        counts
-    }
-
-    /// The `Steam` class: every method, signal and constant described.
-    #[test]
-    fn every_item_has_editor_help() {
-        let counts = described_items("Steam", super::ENUMS);
-        assert_eq!(counts.get("method"), Some(&74), "{counts:?}");
-        assert_eq!(counts.get("signal"), Some(&15), "{counts:?}");
-        assert_eq!(counts.get("constant"), Some(&267), "{counts:?}");
-    }
-
-    /// `SteamMultiplayerPeer`: its methods, properties and constants too.
-    #[test]
-    fn the_multiplayer_peer_has_editor_help() {
-        let counts = described_items("SteamMultiplayerPeer", super::PEER_ENUMS);
-        assert_eq!(counts.get("method"), Some(&6), "{counts:?}");
-        assert_eq!(counts.get("member"), Some(&4), "{counts:?}");
-        assert_eq!(counts.get("constant"), Some(&3), "{counts:?}");
-    }
-}
+mod docs_tests;

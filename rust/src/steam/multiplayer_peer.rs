@@ -12,7 +12,7 @@ use godot::global::Error;
 use godot::meta::conv::RawPtr;
 use godot::prelude::*;
 
-use super::{main_thread_only, report_as, singleton, with_client};
+use super::{main_thread_only, report_as, try_with_client};
 use crate::multiplayer::core::Core;
 use crate::multiplayer::{Mode, PeerError, Signal, Status, wire};
 use crate::p2p::ids::lobby_from_gdscript;
@@ -58,8 +58,6 @@ pub struct SteamMultiplayerPeer {
     warned_unreliable: bool,
     /// The packet Godot is reading (get_packet hands out a pointer into it).
     current: Vec<u8>,
-    /// The `Steam` singleton, looked up once (it lives as long as the game).
-    steam: Option<Gd<super::Steam>>,
     base: Base<MultiplayerPeerExtension>,
 }
 
@@ -100,12 +98,8 @@ impl SteamMultiplayerPeer {
         &mut self,
         f: impl FnOnce(&mut Core, &mut dyn crate::multiplayer::Net) -> R,
     ) -> Option<R> {
-        if self.steam.is_none() {
-            self.steam = singleton();
-        }
-        let steam = self.steam.as_mut()?;
-        let mut bound = steam.bind_mut();
-        Some(f(&mut self.core, &mut bound.client))
+        let core = &mut self.core;
+        try_with_client(|client| f(core, client)).ok()
     }
 
     fn finish(&self, call: &str, result: Option<Result<(), PeerError>>) -> Error {
@@ -177,7 +171,7 @@ impl Drop for SteamMultiplayerPeer {
         }
         let core = &mut self.core;
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            with_client(|client| core.close(client))
+            try_with_client(|client| core.close(client))
         }));
     }
 }
@@ -194,7 +188,6 @@ impl IMultiplayerPeerExtension for SteamMultiplayerPeer {
             warned_channel: false,
             warned_unreliable: false,
             current: Vec::new(),
-            steam: None,
             base,
         }
     }

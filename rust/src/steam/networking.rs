@@ -3,7 +3,7 @@
 
 use godot::prelude::*;
 
-use super::{Steam, main_thread_only, or_report};
+use super::{Steam, answer, main_thread_only, or_report, with_client};
 use crate::p2p::{Packet, SessionState};
 
 /// The keys of a packet dictionary, made once per singleton: making three
@@ -54,35 +54,30 @@ impl Steam {
     /// [signal p2p_session_request]. Sending to a user accepts implicitly.
     /// Returns false if the id is invalid or Steam is not initialized.
     #[func(rename = acceptP2PSessionWithUser)]
-    fn accept_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
-        main_thread_only!("acceptP2PSessionWithUser", false);
-        or_report(
-            "acceptP2PSessionWithUser",
-            self.client.accept(remote_steam_id),
-            false,
-        )
+    fn accept_p2p_session_with_user(remote_steam_id: i64) -> bool {
+        answer("acceptP2PSessionWithUser", false, |client| {
+            client.accept(remote_steam_id)
+        })
     }
 
     /// Allows or forbids falling back to Steam's relay servers when a direct
     /// connection cannot be made (allowed by default). Always true when
     /// initialized; false before.
     #[func(rename = allowP2PPacketRelay)]
-    fn allow_p2p_packet_relay(&mut self, allow: bool) -> bool {
-        main_thread_only!("allowP2PPacketRelay", false);
-        or_report("allowP2PPacketRelay", self.client.allow_relay(allow), false)
+    fn allow_p2p_packet_relay(allow: bool) -> bool {
+        answer("allowP2PPacketRelay", false, |client| {
+            client.allow_relay(allow)
+        })
     }
 
     /// Closes one channel with a user: packets from them still waiting on it
     /// are dropped. When the last channel closes, the session closes too.
     /// False if there was no such session or channel.
     #[func(rename = closeP2PChannelWithUser)]
-    fn close_p2p_channel_with_user(&mut self, remote_steam_id: i64, channel: i64) -> bool {
-        main_thread_only!("closeP2PChannelWithUser", false);
-        or_report(
-            "closeP2PChannelWithUser",
-            self.client.close_channel(remote_steam_id, channel),
-            false,
-        )
+    fn close_p2p_channel_with_user(remote_steam_id: i64, channel: i64) -> bool {
+        answer("closeP2PChannelWithUser", false, |client| {
+            client.close_channel(remote_steam_id, channel)
+        })
     }
 
     /// Closes the session with a user and frees its resources: packets from
@@ -90,13 +85,10 @@ impl Steam {
     /// out. A later packet from them raises a new [signal p2p_session_request].
     /// The other user gets no signal for it. False if no session was open.
     #[func(rename = closeP2PSessionWithUser)]
-    fn close_p2p_session_with_user(&mut self, remote_steam_id: i64) -> bool {
-        main_thread_only!("closeP2PSessionWithUser", false);
-        or_report(
-            "closeP2PSessionWithUser",
-            self.client.close_session(remote_steam_id),
-            false,
-        )
+    fn close_p2p_session_with_user(remote_steam_id: i64) -> bool {
+        answer("closeP2PSessionWithUser", false, |client| {
+            client.close_session(remote_steam_id)
+        })
     }
 
     /// The state of the session with a user, or `{}` when there is none. Keys:
@@ -105,26 +97,25 @@ impl Steam {
     /// accepted), `session_error`, `using_relay`, `bytes_queued_for_send`,
     /// `packets_queued_for_send`, `remote_ip` (IPv4 as an int), `remote_port`.
     #[func(rename = getP2PSessionState)]
-    fn get_p2p_session_state(&mut self, remote_steam_id: i64) -> VarDictionary {
-        main_thread_only!("getP2PSessionState", VarDictionary::new());
-        or_report(
-            "getP2PSessionState",
-            self.client.session_state(remote_steam_id),
-            None,
-        )
-        .map_or_else(VarDictionary::new, state_to_dict)
+    fn get_p2p_session_state(remote_steam_id: i64) -> VarDictionary {
+        with_client("getP2PSessionState", |client| {
+            or_report(
+                "getP2PSessionState",
+                client.session_state(remote_steam_id),
+                None,
+            )
+            .map_or_else(VarDictionary::new, state_to_dict)
+        })
+        .unwrap_or_default()
     }
 
     /// The size in bytes of the next packet waiting on `channel`, or 0 when
     /// there is none.
     #[func(rename = getAvailableP2PPacketSize)]
-    fn get_available_p2p_packet_size(&mut self, #[opt(default = 0)] channel: i64) -> i64 {
-        main_thread_only!("getAvailableP2PPacketSize", 0);
-        or_report(
-            "getAvailableP2PPacketSize",
-            self.client.available(channel),
-            0,
-        ) as i64
+    fn get_available_p2p_packet_size(#[opt(default = 0)] channel: i64) -> i64 {
+        answer("getAvailableP2PPacketSize", 0, |client| {
+            client.available(channel)
+        }) as i64
     }
 
     /// Reads the next packet on `channel` into a buffer of `packet_size` bytes
@@ -139,16 +130,15 @@ impl Steam {
         #[opt(default = 0)] channel: i64,
     ) -> VarDictionary {
         main_thread_only!("readP2PPacket", VarDictionary::new());
-        let Some(packet) = or_report(
-            "readP2PPacket",
-            self.client.read(packet_size, channel),
-            None,
-        ) else {
-            return VarDictionary::new();
-        };
-        let dict = self.keys.dict(&packet);
-        self.client.recycle(packet.data);
-        dict
+        let keys = &self.keys;
+        with_client("readP2PPacket", |client| {
+            let packet = or_report("readP2PPacket", client.read(packet_size, channel), None)?;
+            let dict = keys.dict(&packet);
+            client.recycle(packet.data);
+            Some(dict)
+        })
+        .flatten()
+        .unwrap_or_default()
     }
 
     /// Reads up to `max_packets` waiting packets from `channel` in one call and
@@ -163,10 +153,12 @@ impl Steam {
         main_thread_only!("readP2PPackets", VarArray::new());
         let mut packets = VarArray::new();
         let keys = &self.keys;
-        let read = self.client.read_many(max_packets, channel, |packet| {
-            packets.push(&keys.dict(packet).to_variant())
+        with_client("readP2PPackets", |client| {
+            let read = client.read_many(max_packets, channel, |packet| {
+                packets.push(&keys.dict(packet).to_variant())
+            });
+            or_report("readP2PPackets", read, 0);
         });
-        or_report("readP2PPackets", read, 0);
         packets
     }
 
@@ -176,18 +168,13 @@ impl Steam {
     /// not delivered: a failure later raises [signal p2p_session_connect_fail].
     #[func(rename = sendP2PPacket)]
     fn send_p2p_packet(
-        &mut self,
         remote_steam_id: i64,
         data: PackedByteArray,
         send_type: i64,
         #[opt(default = 0)] channel: i64,
     ) -> bool {
-        main_thread_only!("sendP2PPacket", false);
-        or_report(
-            "sendP2PPacket",
-            self.client
-                .send(remote_steam_id, data.as_slice(), send_type, channel),
-            false,
-        )
+        answer("sendP2PPacket", false, |client| {
+            client.send(remote_steam_id, data.as_slice(), send_type, channel)
+        })
     }
 }

@@ -3,7 +3,7 @@
 
 use godot::prelude::*;
 
-use super::{Steam, main_thread_only, or_report};
+use super::{Steam, answer, or_report, with_client};
 use crate::p2p::conditions::{Conditions, ConfigValue};
 
 /// A direction's conditions as the dictionary `getLocalNetworkConditions`
@@ -23,66 +23,53 @@ impl Steam {
     /// the project setting `steam/initialization/app_data/app_id`, else
     /// `steam_appid.txt`, else 0.
     #[func(rename = getAppID)]
-    fn get_app_id(&mut self) -> i64 {
-        main_thread_only!("getAppID", 0);
-        or_report("getAppID", self.client.app_id(), 0).into()
+    fn get_app_id() -> i64 {
+        answer("getAppID", 0, |client| client.app_id()).into()
     }
 
     /// Whether the game runs on a Steam Deck (false on the local backend).
     #[func(rename = isSteamRunningOnSteamDeck)]
-    fn is_steam_running_on_steam_deck(&mut self) -> bool {
-        main_thread_only!("isSteamRunningOnSteamDeck", false);
-        or_report(
-            "isSteamRunningOnSteamDeck",
-            self.client.on_steam_deck(),
-            false,
-        )
+    fn is_steam_running_on_steam_deck() -> bool {
+        answer("isSteamRunningOnSteamDeck", false, |client| {
+            client.on_steam_deck()
+        })
     }
 
     /// Whether Steam runs in VR mode (false on the local backend).
     #[func(rename = isSteamRunningInVR)]
-    fn is_steam_running_in_vr(&mut self) -> bool {
-        main_thread_only!("isSteamRunningInVR", false);
-        or_report("isSteamRunningInVR", self.client.in_vr(), false)
+    fn is_steam_running_in_vr() -> bool {
+        answer("isSteamRunningInVR", false, |client| client.in_vr())
     }
 
     /// Whether Steam runs in Big Picture mode (false on the local backend).
     #[func(rename = isSteamInBigPictureMode)]
-    fn is_steam_in_big_picture_mode(&mut self) -> bool {
-        main_thread_only!("isSteamInBigPictureMode", false);
-        or_report(
-            "isSteamInBigPictureMode",
-            self.client.in_big_picture(),
-            false,
-        )
+    fn is_steam_in_big_picture_mode() -> bool {
+        answer("isSteamInBigPictureMode", false, |client| {
+            client.in_big_picture()
+        })
     }
 
     /// The Steam client's language in Steam's API names; the local backend:
     /// the OS locale's.
     #[func(rename = getSteamUILanguage)]
-    fn get_steam_ui_language(&mut self) -> String {
-        main_thread_only!("getSteamUILanguage", String::new());
-        or_report(
-            "getSteamUILanguage",
-            self.client.ui_language(),
-            String::new(),
-        )
+    fn get_steam_ui_language() -> String {
+        answer("getSteamUILanguage", String::new(), |client| {
+            client.ui_language()
+        })
     }
 
     /// The user's country as two letters, from their IP address; the local
     /// backend: the OS locale's region ("" if it names none).
     #[func(rename = getIPCountry)]
-    fn get_ip_country(&mut self) -> String {
-        main_thread_only!("getIPCountry", String::new());
-        or_report("getIPCountry", self.client.ip_country(), String::new())
+    fn get_ip_country() -> String {
+        answer("getIPCountry", String::new(), |client| client.ip_country())
     }
 
     /// Whether the Steam overlay is on for this game (false on the local
     /// backend: there is none).
     #[func(rename = isOverlayEnabled)]
-    fn is_overlay_enabled(&mut self) -> bool {
-        main_thread_only!("isOverlayEnabled", false);
-        or_report("isOverlayEnabled", self.client.overlay_enabled(), false)
+    fn is_overlay_enabled() -> bool {
+        answer("isOverlayEnabled", false, |client| client.overlay_enabled())
     }
 
     /// Sets a network simulation setting that takes a whole number (`config`
@@ -93,12 +80,12 @@ impl Steam {
     /// setting from now on until [method steamShutdown]; Steam gets it
     /// through `SteamNetworkingUtils()->SetGlobalConfigValueInt32`.
     #[func(rename = setGlobalConfigValueInt32)]
-    fn set_global_config_value_int32(&mut self, config: i64, value: i64) -> bool {
-        main_thread_only!("setGlobalConfigValueInt32", false);
-        let set = self
-            .client
-            .set_global_config(config, ConfigValue::Int32(value));
-        or_report("setGlobalConfigValueInt32", set.map(|()| true), false)
+    fn set_global_config_value_int32(config: i64, value: i64) -> bool {
+        with_client("setGlobalConfigValueInt32", |client| {
+            let set = client.set_global_config(config, ConfigValue::Int32(value));
+            or_report("setGlobalConfigValueInt32", set.map(|()| true), false)
+        })
+        .unwrap_or(false)
     }
 
     /// Sets a network simulation setting that takes a number with a
@@ -107,24 +94,24 @@ impl Steam {
     /// same reasons as [method setGlobalConfigValueInt32], and for a value
     /// that is not a number.
     #[func(rename = setGlobalConfigValueFloat)]
-    fn set_global_config_value_float(&mut self, config: i64, value: f64) -> bool {
-        main_thread_only!("setGlobalConfigValueFloat", false);
-        let set = self
-            .client
-            .set_global_config(config, ConfigValue::Float(value));
-        or_report("setGlobalConfigValueFloat", set.map(|()| true), false)
+    fn set_global_config_value_float(config: i64, value: f64) -> bool {
+        with_client("setGlobalConfigValueFloat", |client| {
+            let set = client.set_global_config(config, ConfigValue::Float(value));
+            or_report("setGlobalConfigValueFloat", set.map(|()| true), false)
+        })
+        .unwrap_or(false)
     }
 
     /// GodotSteam's string variant of the setters. No network simulation
     /// setting takes a string, so this returns false with an error naming
     /// the call to use instead.
     #[func(rename = setGlobalConfigValueString)]
-    fn set_global_config_value_string(&mut self, config: i64, value: GString) -> bool {
-        main_thread_only!("setGlobalConfigValueString", false);
-        let set = self
-            .client
-            .set_global_config(config, ConfigValue::String(value.to_string()));
-        or_report("setGlobalConfigValueString", set.map(|()| true), false)
+    fn set_global_config_value_string(config: i64, value: GString) -> bool {
+        with_client("setGlobalConfigValueString", |client| {
+            let set = client.set_global_config(config, ConfigValue::String(value.to_string()));
+            or_report("setGlobalConfigValueString", set.map(|()| true), false)
+        })
+        .unwrap_or(false)
     }
 
     /// The network conditions the local backend simulates (this plugin's
@@ -134,18 +121,20 @@ impl Steam {
     /// `dup_ms`, `rate_kbps` (0: no cap) and `summary` (such as "150 ms lag,
     /// 5% loss", or "none"). `{}` on the Steam backend, and before init.
     #[func(rename = getLocalNetworkConditions)]
-    fn get_local_network_conditions(&mut self) -> VarDictionary {
-        main_thread_only!("getLocalNetworkConditions", VarDictionary::new());
-        let Some(conditions) = or_report(
-            "getLocalNetworkConditions",
-            self.client.network_conditions(),
-            None,
-        ) else {
-            return VarDictionary::new();
-        };
-        let mut dict = VarDictionary::new();
-        dict.set("send", &conditions_to_dict(&conditions.send));
-        dict.set("receive", &conditions_to_dict(&conditions.recv));
-        dict
+    fn get_local_network_conditions() -> VarDictionary {
+        with_client("getLocalNetworkConditions", |client| {
+            let Some(conditions) = or_report(
+                "getLocalNetworkConditions",
+                client.network_conditions(),
+                None,
+            ) else {
+                return VarDictionary::new();
+            };
+            let mut dict = VarDictionary::new();
+            dict.set("send", &conditions_to_dict(&conditions.send));
+            dict.set("receive", &conditions_to_dict(&conditions.recv));
+            dict
+        })
+        .unwrap_or_default()
     }
 }

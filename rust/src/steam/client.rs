@@ -1,0 +1,110 @@
+//! Where the `Steam` methods and the multiplayer peers find the API: one
+//! [`Client`], the owner of the running backend, kept by Godot's main
+//! thread (a thread-local).
+//!
+//! Why not a field of the singleton: gdext borrows the instance for every
+//! `&self` method, which was a third of what a cheap call cost (26 against
+//! 20 ns for a static method returning a constant, where an engine getter
+//! costs 16; scripts/bench), and that borrow's counter is not atomic, so a
+//! call from a GDScript `Thread` touched it while the main thread did, even
+//! though the method then refused the call. Methods that need only the API
+//! are static: another thread finds an empty slot of its own here, and is
+//! refused. GDScript calls them as before (`Steam.getSteamID()`, on the
+//! class or on the singleton). The ones that need the singleton (signals,
+//! embedded callbacks, the packet dictionaries' keys) are instance methods
+//! that reach the API here too.
+
+use std::cell::RefCell;
+
+use super::{OFF_MAIN_THREAD, report};
+use crate::api::Client;
+
+struct Slot {
+    /// Whether this slot belongs to Godot's main thread.
+    main: bool,
+    client: RefCell<Client>,
+}
+
+impl Slot {
+    fn new(main: bool) -> Self {
+        Self {
+            main,
+            client: RefCell::new(Client::default()),
+        }
+    }
+
+    fn enter<R>(&self, f: impl FnOnce(&mut Client) -> R) -> Result<R, &'static str> {
+        if !self.main {
+            return Err(OFF_MAIN_THREAD);
+        }
+        let mut client = self.client.try_borrow_mut().map_err(|_| REENTERED)?;
+        Ok(f(&mut client))
+    }
+}
+
+thread_local! {
+    static SLOT: Slot = Slot::new(godot::init::is_main_thread());
+}
+
+/// Why a call made while another one runs was refused.
+const REENTERED: &str = "called while another Steam call runs (from a logger or a handler it \
+    ran?); call it after that call returns";
+
+/// Why a call made while the thread ends was refused.
+const THREAD_ENDING: &str = "called while its thread ends";
+
+/// Whether the caller runs on Godot's main thread.
+pub(crate) fn on_main_thread() -> bool {
+    SLOT.try_with(|slot| slot.main).unwrap_or(false)
+}
+
+/// Runs `f` with the API; `None`, after one error naming `call`, off
+/// Godot's main thread or within another call.
+#[inline]
+pub(crate) fn with_client<R>(call: &str, f: impl FnOnce(&mut Client) -> R) -> Option<R> {
+    try_with_client(f).map_err(|why| report(call, why)).ok()
+}
+
+/// [`with_client`], saying why not to the caller instead of the log.
+#[inline]
+pub(crate) fn try_with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Result<R, &'static str> {
+    SLOT.try_with(|slot| slot.enter(f))
+        .unwrap_or(Err(THREAD_ENDING))
+}
+
+/// Stops the API and drops it. For the extension's unloading: the
+/// backend's threads and sockets must end while Godot can still hear
+/// their logs, not when the main thread's locals go at exit.
+pub(crate) fn release() {
+    let client = try_with_client(std::mem::take);
+    drop(client);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_main_thread_gets_the_api() {
+        let slot = Slot::new(true);
+        assert_eq!(slot.enter(|client| client.is_running()), Ok(false));
+    }
+
+    #[test]
+    fn a_call_within_a_call_is_refused_not_a_panic() {
+        let slot = Slot::new(true);
+        let inner = slot.enter(|_| slot.enter(|client| client.is_running()));
+        assert_eq!(inner, Ok(Err(REENTERED)));
+        // And the slot is usable again afterwards.
+        assert!(slot.enter(|_| ()).is_ok());
+    }
+
+    #[test]
+    fn another_thread_is_refused() {
+        let slot = Slot::new(false);
+        assert_eq!(
+            slot.enter(|client| client.is_running()),
+            Err(OFF_MAIN_THREAD)
+        );
+    }
+}
