@@ -59,6 +59,17 @@ func test_02_typed_godotsteam_code_runs() -> void:
 	for platform in [Steam.isSteamRunningOnSteamDeck(), Steam.isSteamRunningInVR(),
 			Steam.isSteamInBigPictureMode(), Steam.isOverlayEnabled(), Steam.isDLCInstalled(1)]:
 		check_eq(platform, false, "platform flags are off here")
+	# Most methods are static (steam/client.rs): GodotSteam code reaches them
+	# every way it reaches an instance method.
+	var me := Steam.getSteamID()
+	check(me != 0, "getSteamID after init")
+	var singleton: Object = Engine.get_singleton("Steam")
+	check_eq(singleton.getSteamID(), me, "through Engine.get_singleton")
+	check_eq(singleton.call("getSteamID"), me, "through call()")
+	check_eq(Callable(singleton, "getSteamID").call(), me, "through a Callable")
+	var method := Steam.getSteamID
+	check_eq(method.call(), me, "through the method as a Callable")
+	check(singleton.has_method("getSteamID"), "has_method")
 	check_no_error("typed calls")
 
 
