@@ -509,8 +509,8 @@ func bench_memory() -> void:
 
 ## Calls per timed loop, and loops per call row (the best one counts: a loop
 ## the scheduler interrupted says nothing about the call).
-const CALL_LOOP := 100000
-const CALL_LOOPS := 20
+const CALL_LOOP := 20000
+const CALL_LOOPS := 100
 
 
 ## ns per call of each loop in `loops` (a name to a lambda that makes
