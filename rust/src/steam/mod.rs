@@ -88,9 +88,14 @@ pub(crate) fn report(call: &str, message: &str) {
 
 /// [`report`] for a call named in full (`SteamMultiplayerPeer.poll`).
 pub(crate) fn report_as(call: &str, message: &str) {
-    let mut reported = REPORTED.lock().unwrap_or_else(PoisonError::into_inner);
-    let filter = reported.get_or_insert_with(RepeatFilter::default);
-    if let Some(line) = filter.line(call, message, Instant::now()) {
+    let line = REPORTED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_or_insert_with(RepeatFilter::default)
+        .line(call, message, Instant::now());
+    // Printed without the lock: a game's Logger may call Steam, and a
+    // refusal there reports too (it deadlocked).
+    if let Some(line) = line {
         log::error!("{call}(): {line}");
     }
 }

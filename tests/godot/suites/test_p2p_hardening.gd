@@ -166,3 +166,33 @@ func test_06_the_singleton_cannot_be_freed() -> void:
 	check_eq(Steam.getAvailableP2PPacketSize(0), 0, "and answering")
 	Steam.steamShutdown()
 	check_no_error("no other error")
+
+
+## A game's Logger that calls Steam when an error is printed, with a call
+## that is itself refused: Steam's errors are printed while a call runs,
+## and that must neither hang the game nor loop.
+class CallingLogger extends Logger:
+	var calls := 0
+
+	func _log_error(_function: String, _file: String, _line: int, _code: String, _rationale: String,
+			_editor_notify: bool, _error_type: int, _backtraces: Array[ScriptBacktrace]) -> void:
+		if OS.get_thread_caller_id() != OS.get_main_thread_id():
+			return
+		calls += 1
+		Steam.getAvailableP2PPacketSize(-1)
+		Steam.getSteamID()
+
+
+func test_07_a_logger_that_calls_steam() -> void:
+	check_eq(Steam.steamInitEx().get("status"), Steam.STEAM_API_INIT_RESULT_OK, "init")
+	var logger := CallingLogger.new()
+	OS.add_logger(logger)
+	errors.clear()
+	check_eq(Steam.getP2PSessionState(0), {}, "a refused call with the logger in place")
+	check_eq(Steam.getAvailableP2PPacketSize(-5), 0, "another")
+	OS.remove_logger(logger)
+	check(logger.calls >= 2, "the logger ran (%d times)" % logger.calls)
+	check(logger.calls < 20, "and did not loop (%d times)" % logger.calls)
+	check(errors.size() >= 2, "the refusals were printed: %s" % [errors])
+	Steam.steamShutdown()
+	errors.clear()
