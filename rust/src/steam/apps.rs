@@ -3,7 +3,7 @@
 
 use godot::prelude::*;
 
-use super::{Steam, answer, or_report, with_client};
+use super::{Steam, answer};
 
 #[godot_api(secondary)]
 impl Steam {
@@ -65,27 +65,17 @@ impl Steam {
     /// GodotSteam returns.
     #[func(rename = getAvailableGameLanguages)]
     fn get_available_game_languages() -> String {
-        with_client("getAvailableGameLanguages", |client| {
-            or_report(
-                "getAvailableGameLanguages",
-                client.available_game_languages(),
-                "None".to_owned(),
-            )
+        answer("getAvailableGameLanguages", "None".to_owned(), |client| {
+            client.available_game_languages()
         })
-        .unwrap_or_else(|| "None".into())
     }
 
     /// The command line a `steam://run/<app id>//<arguments>` link passed
     /// ("" on the local backend).
     #[func(rename = getLaunchCommandLine)]
     fn get_launch_command_line() -> String {
-        with_client("getLaunchCommandLine", |client| {
-            or_report(
-                "getLaunchCommandLine",
-                client.launch_command_line(),
-                String::new(),
-            )
+        answer("getLaunchCommandLine", String::new(), |client| {
+            client.launch_command_line()
         })
-        .unwrap_or_default()
     }
 }

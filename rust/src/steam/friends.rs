@@ -3,7 +3,7 @@
 
 use godot::prelude::*;
 
-use super::{Steam, answer, or_report, with_client};
+use super::{Steam, answer};
 
 #[godot_api(secondary)]
 impl Steam {
@@ -33,8 +33,8 @@ impl Steam {
     /// user. The local backend generates a pattern in a colour of the id's.
     #[func(rename = getPlayerAvatar)]
     fn get_player_avatar(#[opt(default = 2)] size: i64, #[opt(default = 0)] steam_id: i64) {
-        with_client("getPlayerAvatar", |client| {
-            or_report("getPlayerAvatar", client.request_avatar(size, steam_id), ());
+        answer("getPlayerAvatar", (), |client| {
+            client.request_avatar(size, steam_id)
         });
     }
 
@@ -43,14 +43,9 @@ impl Steam {
     /// known already (or nobody can answer).
     #[func(rename = requestUserInformation)]
     fn request_user_information(steam_id: i64, require_name_only: bool) -> bool {
-        with_client("requestUserInformation", |client| {
-            or_report(
-                "requestUserInformation",
-                client.request_user_information(steam_id, require_name_only),
-                false,
-            )
+        answer("requestUserInformation", false, |client| {
+            client.request_user_information(steam_id, require_name_only)
         })
-        .unwrap_or(false)
     }
 
     /// Opens the Steam overlay at a page: "friends", "community",
@@ -59,12 +54,8 @@ impl Steam {
     /// once).
     #[func(rename = activateGameOverlay)]
     fn activate_game_overlay(#[opt(default = "")] type_: GString) {
-        with_client("activateGameOverlay", |client| {
-            or_report(
-                "activateGameOverlay",
-                client.activate_overlay(type_.to_string()),
-                (),
-            );
+        answer("activateGameOverlay", (), |client| {
+            client.activate_overlay(type_.to_string())
         });
     }
 
@@ -76,24 +67,16 @@ impl Steam {
         #[opt(default = "")] type_: GString,
         #[opt(default = 0)] steam_id: i64,
     ) {
-        with_client("activateGameOverlayToUser", |client| {
-            or_report(
-                "activateGameOverlayToUser",
-                client.activate_overlay_to_user(type_.to_string(), steam_id),
-                (),
-            );
+        answer("activateGameOverlayToUser", (), |client| {
+            client.activate_overlay_to_user(type_.to_string(), steam_id)
         });
     }
 
     /// Opens the Steam overlay's dialog for inviting friends to a lobby.
     #[func(rename = activateGameOverlayInviteDialog)]
     fn activate_game_overlay_invite_dialog(lobby_id: i64) {
-        with_client("activateGameOverlayInviteDialog", |client| {
-            or_report(
-                "activateGameOverlayInviteDialog",
-                client.activate_invite_dialog(lobby_id),
-                (),
-            );
+        answer("activateGameOverlayInviteDialog", (), |client| {
+            client.activate_invite_dialog(lobby_id)
         });
     }
 }

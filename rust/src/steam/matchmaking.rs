@@ -4,7 +4,7 @@
 
 use godot::prelude::*;
 
-use super::{Steam, answer, or_report, with_client};
+use super::{Steam, answer};
 
 #[godot_api(secondary)]
 impl Steam {
@@ -82,32 +82,25 @@ impl Steam {
     /// the user is not the owner.
     #[func(rename = setLobbyData)]
     fn set_lobby_data(steam_lobby_id: i64, key: GString, value: GString) -> bool {
-        with_client("setLobbyData", |client| {
-            let result =
-                client.set_lobby_data(steam_lobby_id, &key.to_string(), &value.to_string());
-            or_report("setLobbyData", result, false)
+        answer("setLobbyData", false, |client| {
+            client.set_lobby_data(steam_lobby_id, &key.to_string(), &value.to_string())
         })
-        .unwrap_or(false)
     }
 
     /// Every lobby data pair, as `{index: {index, key, value}}`; `{}` when
     /// unknown.
     #[func(rename = getAllLobbyData)]
     fn get_all_lobby_data(steam_lobby_id: i64) -> VarDictionary {
-        with_client("getAllLobbyData", |client| {
-            let result = client.all_lobby_data(steam_lobby_id);
-            let mut all = VarDictionary::new();
-            for (index, (key, value)) in or_report("getAllLobbyData", result, Vec::new())
-                .into_iter()
-                .enumerate()
-            {
-                let index = index as i64;
-                let entry = vdict! { "index" => index, "key" => key, "value" => value };
-                all.set(index, &entry);
-            }
-            all
-        })
-        .unwrap_or_default()
+        let pairs = answer("getAllLobbyData", Vec::new(), |client| {
+            client.all_lobby_data(steam_lobby_id)
+        });
+        let mut all = VarDictionary::new();
+        for (index, (key, value)) in pairs.into_iter().enumerate() {
+            let index = index as i64;
+            let entry = vdict! { "index" => index, "key" => key, "value" => value };
+            all.set(index, &entry);
+        }
+        all
     }
 
     /// Removes a lobby data key (owner only); members get
@@ -135,10 +128,8 @@ impl Steam {
     /// [signal lobby_data_update] with `member_id` the user.
     #[func(rename = setLobbyMemberData)]
     fn set_lobby_member_data(steam_lobby_id: i64, key: GString, value: GString) {
-        with_client("setLobbyMemberData", |client| {
-            let result =
-                client.set_lobby_member_data(steam_lobby_id, &key.to_string(), &value.to_string());
-            or_report("setLobbyMemberData", result, ());
+        answer("setLobbyMemberData", (), |client| {
+            client.set_lobby_member_data(steam_lobby_id, &key.to_string(), &value.to_string())
         });
     }
 
@@ -146,12 +137,10 @@ impl Steam {
     /// lobby, the sender included: each gets [signal lobby_message].
     #[func(rename = sendLobbyChatMsg)]
     fn send_lobby_chat_msg(steam_lobby_id: i64, message_body: GString) -> bool {
-        with_client("sendLobbyChatMsg", |client| {
-            let body = message_body.to_string();
-            let result = client.send_lobby_chat(steam_lobby_id, body.as_bytes());
-            or_report("sendLobbyChatMsg", result, false)
+        let body = message_body.to_string();
+        answer("sendLobbyChatMsg", false, |client| {
+            client.send_lobby_chat(steam_lobby_id, body.as_bytes())
         })
-        .unwrap_or(false)
     }
 
     /// Asks for a lobby's data (for a lobby the user is not in):
@@ -187,19 +176,17 @@ impl Steam {
     /// and `id` when `ret` is true.
     #[func(rename = getLobbyGameServer)]
     fn get_lobby_game_server(steam_lobby_id: i64) -> VarDictionary {
-        with_client("getLobbyGameServer", |client| {
-            let result = client.lobby_game_server(steam_lobby_id);
-            match or_report("getLobbyGameServer", result, None) {
-                Some((ip, port, id)) => vdict! {
-                    "ret" => true,
-                    "ip" => std::net::Ipv4Addr::from(ip).to_string(),
-                    "port" => i64::from(port),
-                    "id" => id as i64,
-                },
-                None => vdict! { "ret" => false },
-            }
-        })
-        .unwrap_or_else(|| vdict! { "ret" => false })
+        match answer("getLobbyGameServer", None, |client| {
+            client.lobby_game_server(steam_lobby_id)
+        }) {
+            Some((ip, port, id)) => vdict! {
+                "ret" => true,
+                "ip" => std::net::Ipv4Addr::from(ip).to_string(),
+                "port" => i64::from(port),
+                "id" => id as i64,
+            },
+            None => vdict! { "ret" => false },
+        }
     }
 
     /// Changes how many members the lobby takes (owner only, 1..=250).
@@ -296,10 +283,8 @@ impl Steam {
     /// `value_to_be_close_to` first (sorts, does not filter).
     #[func(rename = addRequestLobbyListNearValueFilter)]
     fn add_request_lobby_list_near_value_filter(key_to_match: GString, value_to_be_close_to: i64) {
-        with_client("addRequestLobbyListNearValueFilter", |client| {
-            let result =
-                client.add_near_value_filter(&key_to_match.to_string(), value_to_be_close_to);
-            or_report("addRequestLobbyListNearValueFilter", result, ());
+        answer("addRequestLobbyListNearValueFilter", (), |client| {
+            client.add_near_value_filter(&key_to_match.to_string(), value_to_be_close_to)
         });
     }
 

@@ -98,15 +98,10 @@ impl Steam {
     /// `packets_queued_for_send`, `remote_ip` (IPv4 as an int), `remote_port`.
     #[func(rename = getP2PSessionState)]
     fn get_p2p_session_state(remote_steam_id: i64) -> VarDictionary {
-        with_client("getP2PSessionState", |client| {
-            or_report(
-                "getP2PSessionState",
-                client.session_state(remote_steam_id),
-                None,
-            )
-            .map_or_else(VarDictionary::new, state_to_dict)
+        answer("getP2PSessionState", None, |client| {
+            client.session_state(remote_steam_id)
         })
-        .unwrap_or_default()
+        .map_or_else(VarDictionary::new, state_to_dict)
     }
 
     /// The size in bytes of the next packet waiting on `channel`, or 0 when

@@ -3,7 +3,7 @@
 
 use godot::prelude::*;
 
-use super::{Steam, answer, or_report, with_client};
+use super::{Steam, answer};
 use crate::p2p::conditions::{Conditions, ConfigValue};
 
 /// A direction's conditions as the dictionary `getLocalNetworkConditions`
@@ -81,11 +81,11 @@ impl Steam {
     /// through `SteamNetworkingUtils()->SetGlobalConfigValueInt32`.
     #[func(rename = setGlobalConfigValueInt32)]
     fn set_global_config_value_int32(config: i64, value: i64) -> bool {
-        with_client("setGlobalConfigValueInt32", |client| {
-            let set = client.set_global_config(config, ConfigValue::Int32(value));
-            or_report("setGlobalConfigValueInt32", set.map(|()| true), false)
+        answer("setGlobalConfigValueInt32", false, |client| {
+            client
+                .set_global_config(config, ConfigValue::Int32(value))
+                .map(|()| true)
         })
-        .unwrap_or(false)
     }
 
     /// Sets a network simulation setting that takes a number with a
@@ -95,11 +95,11 @@ impl Steam {
     /// that is not a number.
     #[func(rename = setGlobalConfigValueFloat)]
     fn set_global_config_value_float(config: i64, value: f64) -> bool {
-        with_client("setGlobalConfigValueFloat", |client| {
-            let set = client.set_global_config(config, ConfigValue::Float(value));
-            or_report("setGlobalConfigValueFloat", set.map(|()| true), false)
+        answer("setGlobalConfigValueFloat", false, |client| {
+            client
+                .set_global_config(config, ConfigValue::Float(value))
+                .map(|()| true)
         })
-        .unwrap_or(false)
     }
 
     /// GodotSteam's string variant of the setters. No network simulation
@@ -107,11 +107,11 @@ impl Steam {
     /// the call to use instead.
     #[func(rename = setGlobalConfigValueString)]
     fn set_global_config_value_string(config: i64, value: GString) -> bool {
-        with_client("setGlobalConfigValueString", |client| {
-            let set = client.set_global_config(config, ConfigValue::String(value.to_string()));
-            or_report("setGlobalConfigValueString", set.map(|()| true), false)
+        answer("setGlobalConfigValueString", false, |client| {
+            client
+                .set_global_config(config, ConfigValue::String(value.to_string()))
+                .map(|()| true)
         })
-        .unwrap_or(false)
     }
 
     /// The network conditions the local backend simulates (this plugin's
@@ -122,19 +122,14 @@ impl Steam {
     /// 5% loss", or "none"). `{}` on the Steam backend, and before init.
     #[func(rename = getLocalNetworkConditions)]
     fn get_local_network_conditions() -> VarDictionary {
-        with_client("getLocalNetworkConditions", |client| {
-            let Some(conditions) = or_report(
-                "getLocalNetworkConditions",
-                client.network_conditions(),
-                None,
-            ) else {
-                return VarDictionary::new();
-            };
-            let mut dict = VarDictionary::new();
-            dict.set("send", &conditions_to_dict(&conditions.send));
-            dict.set("receive", &conditions_to_dict(&conditions.recv));
-            dict
-        })
-        .unwrap_or_default()
+        let Some(conditions) = answer("getLocalNetworkConditions", None, |client| {
+            client.network_conditions()
+        }) else {
+            return VarDictionary::new();
+        };
+        let mut dict = VarDictionary::new();
+        dict.set("send", &conditions_to_dict(&conditions.send));
+        dict.set("receive", &conditions_to_dict(&conditions.recv));
+        dict
     }
 }
