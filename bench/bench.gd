@@ -538,11 +538,7 @@ func one_loop(loop: Callable) -> float:
 ## (BENCH_LIBRARY: release, debug, or debug with RUST_BACKTRACE=1) is the
 ## one the row names; scripts/bench runs this row once for each.
 func bench_call_overhead() -> void:
-	var library := OS.get_environment("BENCH_LIBRARY")
-	if library.is_empty():
-		library = "release"
-	call_udp = PacketPeerUDP.new()
-	call_udp.bind(0, "127.0.0.1")
+	var library := start_call_bench()
 	var calls := {
 		"getSteamID()": loop_steam_id,
 		"isSteamRunning()": loop_running,
@@ -568,6 +564,15 @@ func bench_call_overhead() -> void:
 
 
 var call_udp: PacketPeerUDP
+
+
+## Opens the field-read baseline's socket; returns the library the call
+## rows name (BENCH_LIBRARY, default release).
+func start_call_bench() -> String:
+	call_udp = PacketPeerUDP.new()
+	call_udp.bind(0, "127.0.0.1")
+	var library := OS.get_environment("BENCH_LIBRARY")
+	return "release" if library.is_empty() else library
 
 
 func loop_empty() -> void:
@@ -607,11 +612,7 @@ func loop_available() -> void:
 ## against the engine's field getter in the same run. What is left is the
 ## GDScript loop, Godot's call into the extension, and ours.
 func bench_steam_calls() -> void:
-	var library := OS.get_environment("BENCH_LIBRARY")
-	if library.is_empty():
-		library = "release"
-	call_udp = PacketPeerUDP.new()
-	call_udp.bind(0, "127.0.0.1")
+	var library := start_call_bench()
 	var timing := OS.get_environment("STEAM_DOUBLE_DIR").path_join("%d.timing" % Steam.getSteamID())
 	var field := INF
 	var empty := INF

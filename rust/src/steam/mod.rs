@@ -512,22 +512,23 @@ pub fn disconnect_signals_when_tree_ends() {
 impl Steam {
     fn start(&mut self, app_id: i64, embed_callbacks: bool) -> Result<String, InitFailure> {
         let env = std::env::var(backend::BACKEND_ENV).ok();
-        let started = backend::choose(
+        let chosen = backend::choose(
             env.as_deref(),
             settings::string(settings::BACKEND).as_deref(),
-        )
-        .and_then(|kind| {
-            try_with_client(|client| {
+        );
+        let started = try_with_client(|client| {
+            let started = chosen.and_then(|kind| {
                 client.init(InitRequest {
                     app_id,
                     backend: kind,
                     start: settings::start_info(),
                 })
-            })
-            .unwrap_or_else(|why| Err(InitFailure::new(InitStatus::FailedGeneric, why.to_string())))
-        });
+            });
+            client.remember_init(&started);
+            started
+        })
+        .unwrap_or_else(|why| Err(InitFailure::new(InitStatus::FailedGeneric, why.to_string())));
         forget_reports();
-        let _ = try_with_client(|client| client.remember_init(&started));
         match &started {
             Ok(_) => self.set_embedded(embed_callbacks || self.embedded),
             Err(failure) => log::error!("Steam initialization failed: {}", failure.verbal),

@@ -26,9 +26,6 @@ pub struct SteamBackend {
     /// for the interface and clones the client's `Arc` on every call (two
     /// atomic operations and a call into Steam per packet).
     networking: steamworks::Networking,
-    /// The same interface's raw pointer, for the calls the crate does not
-    /// wrap; valid while Steam is initialized, which `self` existing means.
-    raw_networking: *mut steamworks::sys::ISteamNetworking,
     local_id: SteamId,
     /// Callbacks made here rather than by Steam (avatars that were ready),
     /// for the next `run_callbacks`.
@@ -80,11 +77,8 @@ impl SteamBackend {
         })?;
         let sink = callbacks::Sink::default();
         let handlers = callbacks::register(&client, &sink);
-        // SAFETY: a plain accessor of the initialized Steam API.
-        let raw_networking = unsafe { steamworks::sys::SteamAPI_SteamNetworking_v006() };
         Ok(Self {
             networking: client.networking(),
-            raw_networking,
             client,
             local_id,
             pending: Vec::new(),
@@ -92,6 +86,14 @@ impl SteamBackend {
             sink,
             _handlers: handlers,
         })
+    }
+
+    /// The raw interface pointer for the two calls the crate does not wrap
+    /// (rare ones: the per-packet calls use `networking`); null only if
+    /// Steam is not initialized, which `self` existing rules out.
+    fn raw_networking(&self) -> *mut steamworks::sys::ISteamNetworking {
+        // SAFETY: a plain accessor of the initialized Steam API.
+        unsafe { steamworks::sys::SteamAPI_SteamNetworking_v006() }
     }
 
     /// Moves Steam's pending callbacks, and ours, into `events`.

@@ -66,7 +66,7 @@ impl Backend for SteamBackend {
         // SAFETY: the interface pointer is valid while Steam is initialized.
         unsafe {
             steamworks::sys::SteamAPI_ISteamNetworking_CloseP2PChannelWithUser(
-                self.raw_networking,
+                self.raw_networking(),
                 remote.raw(),
                 channel.get(),
             )
@@ -93,7 +93,7 @@ impl Backend for SteamBackend {
         // SAFETY: the interface pointer is valid while Steam is initialized.
         unsafe {
             steamworks::sys::SteamAPI_ISteamNetworking_AllowP2PPacketRelay(
-                self.raw_networking,
+                self.raw_networking(),
                 allow,
             )
         }
