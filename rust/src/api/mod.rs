@@ -14,7 +14,7 @@ mod networking;
 mod user;
 mod utils;
 
-use crate::backend::{self, Backend, BackendKind, StartInfo};
+use crate::backend::{self, Backend, BackendKind, Liveness, StartInfo};
 use crate::p2p::{Event, InitFailure, InitStatus, InputError};
 
 /// What `steamInit` needs to know.
@@ -48,9 +48,17 @@ pub struct Client {
     sessions: multiplayer::SessionLog,
     /// Callbacks dropped since the game last took them (said once).
     dropped: usize,
-    /// The running backend's SteamID64 (0 when stopped), kept here: games
-    /// ask every frame, and it cannot change while the backend runs.
-    local_id: u64,
+    /// Who we are and whether we run, kept here: games ask every frame,
+    /// and neither changes but by init and shutdown.
+    status: Status,
+}
+
+/// What `getSteamID` and `isSteamRunning` answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Status {
+    /// The running backend's SteamID64; 0 when stopped.
+    pub local_id: u64,
+    pub liveness: Liveness,
 }
 
 impl Default for Client {
@@ -76,7 +84,7 @@ impl Client {
             pending: Vec::new(),
             sessions: multiplayer::SessionLog::default(),
             dropped: 0,
-            local_id: 0,
+            status: Status::default(),
         }
     }
 
@@ -131,7 +139,10 @@ impl Client {
                 backend.local_id()
             ),
         };
-        self.local_id = backend.local_id().raw();
+        self.status = Status {
+            local_id: backend.local_id().raw(),
+            liveness: backend.liveness(),
+        };
         self.backend = Some(backend);
         Ok(verbal)
     }
@@ -139,19 +150,24 @@ impl Client {
     /// Stops the backend; networking calls fail until the next init.
     pub fn shutdown(&mut self) {
         self.backend = None;
-        self.local_id = 0;
+        self.status = Status::default();
         self.lobby_filters.clear();
         self.pending.clear();
     }
 
     /// Whether a backend is running.
     pub fn is_running(&self) -> bool {
-        self.backend.as_ref().is_some_and(|b| b.is_running())
+        self.status.liveness.now()
     }
 
     /// The local SteamID64, or 0 when not initialized.
     pub fn local_id(&self) -> u64 {
-        self.local_id
+        self.status.local_id
+    }
+
+    /// Both of the above, for answering from any thread.
+    pub fn status(&self) -> Status {
+        self.status
     }
 
     /// The running backend, or the not-initialized refusal.

@@ -14,6 +14,41 @@ use crate::p2p::{
     Channel, Event, InitFailure, InitStatus, Packet, SendType, SessionState, SteamId,
 };
 
+/// Whether a backend runs, in a form any thread may ask without the
+/// backend itself: games ask `isSteamRunning` every frame, from any thread,
+/// as Steam lets them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Liveness {
+    /// No backend.
+    #[default]
+    Stopped,
+    /// Runs until it is shut down (the local backend).
+    Running,
+    /// Runs while the Steam client does.
+    WhileSteamRuns,
+}
+
+impl Liveness {
+    /// Whether it runs now.
+    pub fn now(self) -> bool {
+        match self {
+            Self::Stopped => false,
+            Self::Running => true,
+            Self::WhileSteamRuns => steam::steam_runs(),
+        }
+    }
+
+    /// The inverse of `as u8`; anything unknown reads as stopped.
+    pub fn from_u8(raw: u8) -> Self {
+        match raw {
+            1 => Self::Running,
+            2 => Self::WhileSteamRuns,
+            _ => Self::Stopped,
+        }
+    }
+}
+
 /// A running Steam (or stand-in): the P2P transport here, the other
 /// interfaces in their own traits. Dropping it shuts it down.
 pub trait Backend:
@@ -22,9 +57,10 @@ pub trait Backend:
     /// The local user's SteamID64.
     fn local_id(&self) -> SteamId;
 
-    /// Whether the transport still runs (for Steam: the client is up).
-    fn is_running(&self) -> bool {
-        true
+    /// How to tell whether the transport still runs (for Steam: while the
+    /// client is up).
+    fn liveness(&self) -> Liveness {
+        Liveness::Running
     }
 
     /// Queues `data` for `to`; false if the transport refused it.

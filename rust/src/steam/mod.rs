@@ -316,16 +316,16 @@ impl Steam {
         forget_reports();
     }
 
-    /// Whether Steam (or the local backend) is running.
+    /// Whether Steam (or the local backend) is running. Any thread may ask.
     #[func(rename = isSteamRunning)]
     fn is_steam_running() -> bool {
-        with_client("isSteamRunning", |client| client.is_running()).unwrap_or(false)
+        client::status().liveness.now()
     }
 
-    /// The local user's SteamID64; 0 when not initialized.
+    /// The local user's SteamID64; 0 when not initialized. Any thread may ask.
     #[func(rename = getSteamID)]
     fn get_steam_id() -> i64 {
-        with_client("getSteamID", |client| client.local_id() as i64).unwrap_or(0)
+        client::status().local_id as i64
     }
 
     /// Pumps Steam and emits every pending signal ([signal

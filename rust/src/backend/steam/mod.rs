@@ -128,3 +128,11 @@ impl SteamBackend {
 fn to_steamworks(id: SteamId) -> steamworks::SteamId {
     steamworks::SteamId::from_raw(id.raw())
 }
+
+/// Whether the Steam client runs (`Liveness::WhileSteamRuns`). Called only
+/// after an init succeeded, from any thread: Valve's query is thread-safe.
+pub(crate) fn steam_runs() -> bool {
+    // SAFETY: a plain query without arguments, valid at any time once the
+    // library is loaded, which a successful init proved.
+    unsafe { steamworks::sys::SteamAPI_IsSteamRunning() }
+}

@@ -9,9 +9,8 @@ impl Backend for SteamBackend {
         self.local_id
     }
 
-    fn is_running(&self) -> bool {
-        // SAFETY: a plain query, valid at any time.
-        unsafe { steamworks::sys::SteamAPI_IsSteamRunning() }
+    fn liveness(&self) -> crate::backend::Liveness {
+        crate::backend::Liveness::WhileSteamRuns
     }
 
     fn send(&mut self, to: SteamId, data: &[u8], send_type: SendType, channel: Channel) -> bool {
