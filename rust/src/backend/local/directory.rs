@@ -117,6 +117,16 @@ impl Directory {
         Some(slots)
     }
 
+    /// Where every instance of this run keeps its doorbell
+    /// (`super::bell`): in the directory, or for fixed ports beside them
+    /// in the temporary folder, named by the base port.
+    pub fn bells_path(&self) -> PathBuf {
+        match &self.dir {
+            Some(dir) => dir.join("bells"),
+            None => std::env::temp_dir().join(format!("steam_networking-{}.bells", self.base_port)),
+        }
+    }
+
     /// Says where peers are found, for messages.
     pub fn describe(&self) -> String {
         match &self.dir {

@@ -138,6 +138,59 @@ fn a_request_holds_packets_until_accepted_and_both_send_types_arrive() {
     assert_eq!(b.take_events(), vec![Event::SessionRequest(ida)]);
 }
 
+/// The doorbell (`bell.rs`, `quiet.rs`): once nothing came for a while,
+/// a dry `available` answers without reading the sockets, and the next
+/// packet of either kind is still seen by `available` alone (no
+/// `run_callbacks`, whose looks would find it anyway).
+#[test]
+fn a_quiet_instance_skips_the_sockets_and_still_hears_the_next_packet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));
+    let (ida, idb) = (a.id(), b.id());
+    assert!(a.send(idb, b"hello", true, 0));
+    wait(&mut [&mut a, &mut b], "the request", |p| {
+        p[1].events.contains(&Event::SessionRequest(ida))
+    });
+    assert!(b.backend.accept(ida));
+    assert_eq!(next(&mut [&mut a, &mut b], 1, 0), (ida, b"hello".to_vec()));
+    // Without the every-1024th-call look: only a ring may end the quiet.
+    b.backend.quiet = super::quiet::Quiet::without_fallback();
+
+    for (round, reliable) in [(1u8, true), (2, false), (3, true)] {
+        let deadline = Instant::now() + DEADLINE;
+        while !b.backend.quiet.is_trusted() {
+            assert_eq!(
+                b.backend.available(ch(0)),
+                None,
+                "round {round}: nothing sent yet"
+            );
+            assert!(Instant::now() < deadline, "round {round}: never went quiet");
+        }
+        let looks = b.backend.transport.looks();
+        for _ in 0..100 {
+            assert_eq!(b.backend.available(ch(0)), None);
+        }
+        assert_eq!(
+            b.backend.transport.looks(),
+            looks,
+            "round {round}: quiet calls do not look"
+        );
+
+        assert!(a.send(idb, &[round; 100], reliable, 0));
+        let size = loop {
+            if let Some(size) = b.backend.available(ch(0)) {
+                break size;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "round {round} (reliable: {reliable}): never seen"
+            );
+        };
+        let packet = b.backend.read(size as usize, ch(0)).unwrap();
+        assert_eq!((packet.sender, packet.data), (ida, vec![round; 100]));
+    }
+}
+
 #[test]
 fn a_session_that_only_carried_unreliable_packets_turns_active_when_answered() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,6 +8,7 @@
 
 mod apps;
 pub mod avatar;
+mod bell;
 pub mod config;
 pub mod directory;
 pub mod fair;
@@ -17,6 +18,7 @@ pub mod locale;
 mod matchmaking;
 pub mod netsim;
 pub mod pool;
+mod quiet;
 pub mod sessions;
 pub mod stream;
 pub mod transport;
@@ -88,6 +90,8 @@ pub struct LocalBackend {
     lobbies: lobby::Lobbies,
     /// Simulated network conditions, and the packets they keep.
     netsim: Netsim,
+    /// Whether a dry `available` may skip the look (the doorbell).
+    quiet: quiet::Quiet,
 }
 
 impl LocalBackend {
@@ -179,6 +183,7 @@ impl LocalBackend {
             overlay_noted: false,
             lobbies,
             netsim,
+            quiet: quiet::Quiet::default(),
         })
     }
 
@@ -191,6 +196,8 @@ impl LocalBackend {
         let look = now.duration_since(self.last_look) >= gap;
         if look {
             self.last_look = now;
+            // Read before the sockets: a ring after this is looked at again.
+            self.quiet.looking(self.transport.bell(), now);
         }
         let table = &mut self.table;
         let closed_by_peer = &mut self.closed_by_peer;
@@ -198,51 +205,55 @@ impl LocalBackend {
         let lobbies = &mut self.lobbies;
         let netsim = &mut self.netsim;
         let mut lobby_traffic = false;
-        self.transport.drain(look, |inbound| match inbound {
-            transport::Inbound::Lobby { peer, payload } => {
-                lobbies.receive(peer, &payload, now);
-                lobby_traffic = true;
-            }
-            transport::Inbound::Packet {
-                sender,
-                channel,
-                data,
-                reliable,
-                hold: None,
-            } if netsim.passes_through() => {
-                table.on_packet(now, sender, channel, data, reliable);
-            }
-            transport::Inbound::Packet {
-                sender,
-                channel,
-                data,
-                reliable,
-                hold,
-            } => {
-                let packet = Arrival::Packet {
+        let mut found = false;
+        self.transport.drain(look, |inbound| {
+            found = true;
+            match inbound {
+                transport::Inbound::Lobby { peer, payload } => {
+                    lobbies.receive(peer, &payload, now);
+                    lobby_traffic = true;
+                }
+                transport::Inbound::Packet {
                     sender,
                     channel,
                     data,
                     reliable,
-                };
-                netsim.arrive(now, packet, hold);
-            }
-            transport::Inbound::Alive { peer, name } => {
-                table.heard_from(now, peer);
-                if names.get(&peer) != Some(&name) {
-                    names.insert(peer, name);
-                    pending.push(Event::PersonaStateChange(peer, PERSONA_CHANGE_NAME));
+                    hold: None,
+                } if netsim.passes_through() => {
+                    table.on_packet(now, sender, channel, data, reliable);
                 }
-            }
-            transport::Inbound::Unreachable(peer) => table.fail(peer, SessionError::Timeout),
-            transport::Inbound::Closed(peer) if netsim.passes_through() => {
-                if table.peer_closed(peer) {
-                    closed_by_peer.push(peer);
+                transport::Inbound::Packet {
+                    sender,
+                    channel,
+                    data,
+                    reliable,
+                    hold,
+                } => {
+                    let packet = Arrival::Packet {
+                        sender,
+                        channel,
+                        data,
+                        reliable,
+                    };
+                    netsim.arrive(now, packet, hold);
                 }
-            }
-            // After what the simulation still keeps from that peer.
-            transport::Inbound::Closed(peer) => {
-                netsim.arrive(now, Arrival::Closed(peer), None);
+                transport::Inbound::Alive { peer, name } => {
+                    table.heard_from(now, peer);
+                    if names.get(&peer) != Some(&name) {
+                        names.insert(peer, name);
+                        pending.push(Event::PersonaStateChange(peer, PERSONA_CHANGE_NAME));
+                    }
+                }
+                transport::Inbound::Unreachable(peer) => table.fail(peer, SessionError::Timeout),
+                transport::Inbound::Closed(peer) if netsim.passes_through() => {
+                    if table.peer_closed(peer) {
+                        closed_by_peer.push(peer);
+                    }
+                }
+                // After what the simulation still keeps from that peer.
+                transport::Inbound::Closed(peer) => {
+                    netsim.arrive(now, Arrival::Closed(peer), None);
+                }
             }
         });
         self.netsim.release(now, |arrival| match arrival {
@@ -266,6 +277,10 @@ impl LocalBackend {
             self.transport.close(peer, false);
         }
         self.give_back();
+        if look {
+            let trust = self.netsim.passes_through() && self.transport.has_bell();
+            self.quiet.looked(found, trust, now);
+        }
         if lobby_traffic {
             self.lobby_step(now);
         }
@@ -316,6 +331,8 @@ impl LocalBackend {
         for released in self.table.take_released() {
             if released.reliable {
                 self.transport.give_back(released.sender, released.bytes);
+                // A stream held back for budget may go on now.
+                self.quiet.distrust();
             }
         }
     }
@@ -465,6 +482,9 @@ impl Backend for LocalBackend {
         if let Some(size) = self.table.available(channel) {
             return Some(size);
         }
+        if self.quiet.nothing_new(|| self.transport.bell()) {
+            return None;
+        }
         self.pump(SOCKET_LOOK_GAP);
         self.table.available(channel)
     }
@@ -557,6 +577,7 @@ impl Backend for LocalBackend {
             self.transport.close_unless(|peer| table.has_session(peer));
             self.transport.watch(self.table.accepted_peers());
             self.transport.reap();
+            self.transport.check_bell();
             self.give_back();
             self.lobby_step(now);
             self.learn_member_names();

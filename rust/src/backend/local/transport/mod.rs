@@ -32,6 +32,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use rustc_hash::FxHashMap as HashMap;
 
+use super::bell::Bells;
 use super::config::LocalConfig;
 use super::directory::{BindError, Claim, Directory, Endpoint};
 use super::pool::BufferPool;
@@ -185,6 +186,11 @@ struct Shared {
     threads: Mutex<Vec<JoinHandle<()>>>,
     /// Large frame and payload buffers, passed around instead of freed.
     pool: Arc<BufferPool>,
+    /// Every instance's doorbell, rung after each write to it; `None` if
+    /// the bell file could not be mapped (then every dry call looks).
+    bells: Option<Bells>,
+    /// Our own slot: the bell we read.
+    slot: u16,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -235,12 +241,34 @@ impl Shared {
     }
 
     fn send_datagram(&self, peer: SteamId, datagram: &[u8]) {
-        let addr = LocalConfig::slot_of(peer).and_then(|slot| self.directory.addr(slot));
-        if let Some(addr) = addr
-            && let Err(err) = self.udp.send_to(datagram, addr)
-        {
-            log::debug!("local backend: datagram to {peer} dropped: {err}");
+        let Some(slot) = LocalConfig::slot_of(peer) else {
+            return;
+        };
+        let Some(addr) = self.directory.addr(slot) else {
+            return;
+        };
+        match self.udp.send_to(datagram, addr) {
+            Ok(_) => self.ring_slot(slot),
+            Err(err) => log::debug!("local backend: datagram to {peer} dropped: {err}"),
         }
+    }
+
+    /// Rings `peer`'s bell: call after writing to its sockets.
+    fn ring(&self, peer: SteamId) {
+        if let Some(slot) = LocalConfig::slot_of(peer) {
+            self.ring_slot(slot);
+        }
+    }
+
+    fn ring_slot(&self, slot: u16) {
+        if let Some(bells) = &self.bells {
+            bells.ring(slot);
+        }
+    }
+
+    /// Rings our own bell: a worker handed the main thread something.
+    fn ring_self(&self) {
+        self.ring_slot(self.slot);
     }
 }
 
@@ -258,6 +286,9 @@ pub struct Transport {
     /// Reliable bytes per peer handed over and not yet read by the game.
     unread: Unread,
     datagram: Box<[u8]>,
+    /// The bell file was replaced under us: peers starting now ring
+    /// another one, so ours is not trusted any more.
+    bell_replaced: bool,
     _claim: Option<Claim>,
 }
 
@@ -286,6 +317,15 @@ impl Transport {
         udp.set_nonblocking(true).map_err(|err| {
             StartError::Failed(format!("cannot make the UDP socket non-blocking: {err}"))
         })?;
+        let bells_path = directory.bells_path();
+        let bells = Bells::open(&bells_path)
+            .inspect_err(|err| {
+                log::info!(
+                    "local backend: no doorbell ({}: {err}); an empty getAvailableP2PPacketSize asks the sockets each time",
+                    bells_path.display()
+                );
+            })
+            .ok();
         let (tx, rx) = crossbeam_channel::unbounded();
         let me = LocalConfig::steam_id(slot);
         let name = local_name(config, slot);
@@ -309,6 +349,8 @@ impl Transport {
             watched: Mutex::default(),
             threads: Mutex::default(),
             pool: Arc::default(),
+            bells,
+            slot,
         });
         // Built before the workers start, so that a failed start still
         // stops whatever did start (Drop) and frees the ports.
@@ -320,6 +362,7 @@ impl Transport {
             incoming: Vec::new(),
             unread: HashMap::default(),
             datagram: vec![0; wire::MAX_ANY_DATAGRAM + 1].into_boxed_slice(),
+            bell_replaced: false,
             _claim: claim,
         };
         let no_thread = |what: &str, err: std::io::Error| {
@@ -389,6 +432,37 @@ impl Transport {
         let gone: Vec<SteamId> = self.writers.keys().copied().filter(|p| !keep(*p)).collect();
         for peer in gone {
             self.close(peer, true);
+        }
+    }
+
+    /// How often our bell was rung (0 without bells).
+    #[inline]
+    pub fn bell(&self) -> u64 {
+        self.shared
+            .bells
+            .as_ref()
+            .map_or(0, |b| b.read(self.shared.slot))
+    }
+
+    /// How often the main thread has looked at the sockets.
+    #[cfg(test)]
+    pub fn looks(&self) -> u64 {
+        self.shared.pumps.load(Ordering::Relaxed)
+    }
+
+    /// Whether the bell may be trusted to ring for everything that comes.
+    pub fn has_bell(&self) -> bool {
+        self.shared.bells.is_some() && !self.bell_replaced
+    }
+
+    /// Notices a bell file replaced under us (peers starting now would
+    /// ring the new one): from then on every dry call looks.
+    pub fn check_bell(&mut self) {
+        if !self.bell_replaced && self.shared.bells.as_ref().is_some_and(Bells::replaced) {
+            self.bell_replaced = true;
+            log::warn!(
+                "local backend: the doorbell file was replaced; an empty getAvailableP2PPacketSize asks the sockets each time from now on"
+            );
         }
     }
 

@@ -104,6 +104,7 @@ pub(super) fn accept_loop(shared: &Arc<Shared>, listener: std::net::TcpListener)
         if shared.tx.send(FromWorker::Connection(stream)).is_err() {
             break;
         }
+        shared.ring_self();
     }
 }
 
@@ -152,7 +153,9 @@ fn receive_datagrams(shared: &Shared, buf: &mut [u8], handle: &mut impl FnMut(In
                 hold: d.hold,
             }),
             Datagram::Ping(_, name) => {
-                let _ = shared.udp.send_to(&shared.pong, src);
+                if shared.udp.send_to(&shared.pong, src).is_ok() {
+                    shared.ring(sender);
+                }
                 handle(Inbound::Alive {
                     peer: sender,
                     name: name.to_owned(),
@@ -191,7 +194,9 @@ pub(super) fn udp_loop(shared: &Arc<Shared>) {
             }
             shared.udp_inbound.fetch_add(len, Ordering::AcqRel);
         }
-        let _ = shared.tx.send(FromWorker::Inbound(inbound));
+        if shared.tx.send(FromWorker::Inbound(inbound)).is_ok() {
+            shared.ring_self();
+        }
     };
     while !shared.stopping() {
         thread::park_timeout(wait);

@@ -62,6 +62,9 @@ impl Transport {
             // an error here, not a SIGPIPE that ends the game.
             let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
             let sent = socket2::SockRef::from(stream).send_with_flags(&frame, flags);
+            if matches!(sent, Ok(n) if n > 0) {
+                shared.ring(peer);
+            }
             match sent {
                 Ok(n) if n == frame.len() => {
                     shared.pool.give(frame);

@@ -146,6 +146,7 @@ impl WriteJob {
                 let _ = shared
                     .tx
                     .send(FromWorker::Inbound(Inbound::Unreachable(self.peer)));
+                shared.ring_self();
             }
         }
         self.running.store(false, Ordering::Release);
@@ -191,7 +192,12 @@ impl WriteJob {
         stream: &TcpStream,
         first: Vec<Outbound>,
     ) -> std::io::Result<()> {
-        let mut out = BufWriter::with_capacity(64 * 1024, stream);
+        let ringing = Ringing {
+            stream,
+            shared,
+            peer: self.peer,
+        };
+        let mut out = BufWriter::with_capacity(64 * 1024, ringing);
         out.write_all(&wire::encode_hello(shared.me))?;
         out.flush()?;
         *lock(&self.direct) = stream.try_clone().ok();
@@ -224,6 +230,29 @@ impl WriteJob {
             out.flush()?;
         }
         Ok(())
+    }
+}
+
+/// The connection, ringing the peer's bell after every write that took
+/// bytes (each, not each batch: a writer blocked on a full socket must
+/// have rung for what fills it).
+struct Ringing<'a> {
+    stream: &'a TcpStream,
+    shared: &'a Shared,
+    peer: SteamId,
+}
+
+impl Write for Ringing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.stream.write(buf)?;
+        if written > 0 {
+            self.shared.ring(self.peer);
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.stream.flush()
     }
 }
 
