@@ -186,7 +186,7 @@ struct Shared {
     threads: Mutex<Vec<JoinHandle<()>>>,
     /// Large frame and payload buffers, passed around instead of freed.
     pool: Arc<BufferPool>,
-    /// Every instance's doorbell, rung after each write to it; `None` if
+    /// Every instance's doorbell, rung around each write to it; `None` if
     /// the bell file could not be mapped (then every dry call looks).
     bells: Option<Bells>,
     /// Our own slot: the bell we read.
@@ -253,7 +253,8 @@ impl Shared {
         }
     }
 
-    /// Rings `peer`'s bell: call after writing to its sockets.
+    /// Rings `peer`'s bell: call after writing to its sockets (the writer
+    /// thread also rings before its blocking writes).
     fn ring(&self, peer: SteamId) {
         if let Some(slot) = LocalConfig::slot_of(peer) {
             self.ring_slot(slot);
