@@ -634,10 +634,12 @@ func bench_steam_calls() -> void:
 		if whole - inside < best:
 			best = whole - inside
 			own = inside
+	# The target is about the call: the GDScript loop around it (measured
+	# alone) is neither the binding's nor the backend's.
 	row("Steam backend (test double), %s library: Steam.getAvailableP2PPacketSize(0) beyond the backend's own time vs PacketPeerUDP.is_bound()" % library,
 		"%.1f ns/call" % best, "%.1f ns/call" % field, best / field,
-		"target <= 20 ns beyond the backend; the double itself took %.0f ns (best of %d loops of %d calls, loop included; the loop alone: %.1f ns)"
-			% [own, CALL_LOOPS, CALL_LOOP, empty])
+		"target: the call <= 20 ns beyond the backend: %.1f ns without the loop; the double itself took %.0f ns (best of %d loops of %d calls, loop included; the loop alone: %.1f ns)"
+			% [best - empty, own, CALL_LOOPS, CALL_LOOP, empty])
 	call_udp.close()
 
 

@@ -51,6 +51,12 @@ pub struct Client {
     /// Who we are and whether we run, kept here: games ask every frame,
     /// and neither changes but by init and shutdown.
     status: Status,
+    /// The backend's promise that nothing waits, made by the last dry
+    /// `getAvailableP2PPacketSize` and not yet taken (`networking.rs`).
+    /// `Dry::NONE` when there is none.
+    dry: backend::dry::Dry,
+    /// Whether the running backend lends such promises at all.
+    lends_dry: bool,
 }
 
 /// What `getSteamID` and `isSteamRunning` answer.
@@ -85,6 +91,8 @@ impl Client {
             sessions: multiplayer::SessionLog::default(),
             dropped: 0,
             status: Status::default(),
+            dry: backend::dry::Dry::NONE,
+            lends_dry: false,
         }
     }
 
@@ -143,6 +151,7 @@ impl Client {
             local_id: backend.local_id().raw(),
             liveness: backend.liveness(),
         };
+        self.lends_dry = backend.lends_dry();
         self.backend = Some(backend);
         Ok(verbal)
     }
@@ -150,6 +159,7 @@ impl Client {
     /// Stops the backend; networking calls fail until the next init.
     pub fn shutdown(&mut self) {
         self.backend = None;
+        self.dry = backend::dry::Dry::NONE;
         self.status = Status::default();
         self.lobby_filters.clear();
         self.pending.clear();

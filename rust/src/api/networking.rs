@@ -1,6 +1,7 @@
 //! ISteamNetworking (the P2P calls) in plain Rust.
 
 use super::{Client, Result};
+use crate::backend::dry::Dry;
 use crate::p2p::{Channel, InputError, Packet, ReadSize, SendType, SessionState, SteamId};
 
 impl Client {
@@ -37,7 +38,41 @@ impl Client {
     /// `getAvailableP2PPacketSize`: 0 when no packet waits.
     pub fn available(&mut self, channel: i64) -> Result<u32> {
         let channel = Channel::from_gdscript(channel)?;
-        Ok(self.backend()?.available(channel).unwrap_or(0))
+        let backend = self
+            .backend
+            .as_deref_mut()
+            .ok_or(InputError::NotInitialized)?;
+        if let Some(size) = backend.available(channel) {
+            return Ok(size);
+        }
+        if !self.lends_dry {
+            return Ok(0);
+        }
+        if self.dry.is_held() {
+            backend.return_dry(self.dry.left());
+        }
+        self.dry = backend.lend_dry().unwrap_or(Dry::NONE);
+        Ok(0)
+    }
+
+    /// The backend's promise that nothing waits on any channel, if the last
+    /// call was a dry [`Client::available`]: its holder may answer the next
+    /// dry calls itself, without entering the API, while the promise holds
+    /// (`backend::dry`). Hand it back with [`Client::return_dry`] before
+    /// any other call.
+    pub fn take_dry(&mut self) -> Option<Dry> {
+        // Written only when there is one: this runs after every call.
+        self.dry
+            .is_held()
+            .then(|| std::mem::replace(&mut self.dry, Dry::NONE))
+    }
+
+    /// Takes back a promise from [`Client::take_dry`], with what its holder
+    /// did not use.
+    pub fn return_dry(&mut self, dry: Dry) {
+        if let Some(backend) = self.backend.as_deref_mut() {
+            backend.return_dry(dry.left());
+        }
     }
 
     /// `readP2PPacket`: the next packet on `channel`, truncated to `packet` bytes.
@@ -168,6 +203,41 @@ mod tests {
             net.read(1 << 32, 3),
             Err(InputError::InvalidReadSize(1 << 32))
         );
+    }
+
+    #[test]
+    fn a_dry_answer_lends_the_backends_promise_until_it_is_handed_back() {
+        let mut net = started();
+        assert_eq!(net.available(0), Ok(0));
+        let mut dry = net.take_dry().expect("a dry call lends the promise");
+        assert!(net.take_dry().is_none(), "once");
+        assert_eq!(dry.left(), DRY_BUDGET);
+        assert!(dry.answer());
+        net.return_dry(dry);
+        assert_eq!(net.available(0), Ok(0));
+        let dry = net.take_dry().unwrap();
+        assert_eq!(dry.left(), DRY_BUDGET - 1, "the spent answer stays spent");
+        net.return_dry(dry);
+        // A promise nobody took goes back before the next one is lent.
+        assert_eq!(net.available(0), Ok(0));
+        assert_eq!(net.available(0), Ok(0));
+        assert_eq!(net.take_dry().unwrap().left(), DRY_BUDGET - 1);
+        assert_eq!(net.available(0), Ok(0));
+        net.shutdown();
+        assert!(
+            net.take_dry().is_none(),
+            "a stopped backend promises nothing"
+        );
+    }
+
+    #[test]
+    fn a_call_that_finds_a_packet_lends_nothing() {
+        let mut net = started();
+        net.send(PEER, b"hello", 2, 3).unwrap();
+        assert_eq!(net.available(3), Ok(5));
+        assert!(net.take_dry().is_none());
+        assert_eq!(net.available(0), Ok(0), "channel 0 is dry");
+        assert!(net.take_dry().is_none(), "but channel 3 is not");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 
 use super::{Client, InitRequest};
+use crate::backend::dry::Dry;
 use crate::backend::matchmaking::Matchmaking;
 use crate::backend::{Backend, BackendKind, StartInfo, apps, friends, user, utils};
 use crate::p2p::lobby::{ListFilter, LobbyType};
@@ -19,7 +20,15 @@ pub struct Loopback {
     queue: VecDeque<(Channel, Packet)>,
     events: Vec<Event>,
     conditions: crate::p2p::conditions::LinkConditions,
+    /// Quiet answers it may lend while nothing is queued (`lend_dry`).
+    dry_budget: u32,
 }
+
+/// How many quiet answers a fresh `Loopback` lends.
+pub const DRY_BUDGET: u32 = 8;
+
+/// The bell of every `Loopback`'s promise: nothing rings it.
+static BELL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Backend for Loopback {
     fn local_id(&self) -> SteamId {
@@ -45,6 +54,19 @@ impl Backend for Loopback {
         let (_, mut p) = self.queue.remove(at)?;
         p.data.truncate(max_len);
         Some(p)
+    }
+    fn lends_dry(&self) -> bool {
+        true
+    }
+    fn lend_dry(&mut self) -> Option<Dry> {
+        if !self.queue.is_empty() || self.dry_budget == 0 {
+            return None;
+        }
+        let left = std::mem::take(&mut self.dry_budget);
+        Some(Dry::new(&BELL, 0, left))
+    }
+    fn return_dry(&mut self, unused: u32) {
+        self.dry_budget += unused;
     }
     fn accept(&mut self, _: SteamId) -> bool {
         true
@@ -79,6 +101,7 @@ pub fn start_loopback(
             queue: VecDeque::new(),
             events: Vec::new(),
             conditions: Default::default(),
+            dry_budget: DRY_BUDGET,
         })),
         BackendKind::Steam => Err(InitFailure::new(InitStatus::NoSteamClient, "no client")),
     }

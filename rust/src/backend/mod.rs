@@ -3,6 +3,7 @@
 //! arguments it gets have already been validated (see `crate::p2p`).
 
 pub mod apps;
+pub mod dry;
 pub mod friends;
 pub mod local;
 pub mod matchmaking;
@@ -85,6 +86,24 @@ pub trait Backend:
     /// Takes back the buffer of a packet that was read, once its bytes were
     /// copied out, for a backend that reuses large buffers.
     fn recycle(&mut self, _buffer: Vec<u8>) {}
+
+    /// Whether [`Backend::lend_dry`] may ever lend, asked once at start:
+    /// a backend that never does is not asked after every dry call.
+    fn lends_dry(&self) -> bool {
+        false
+    }
+
+    /// Right after [`Backend::available`] answered nothing: a promise that
+    /// nothing waits on any channel until its bell moves, lent until
+    /// [`Backend::return_dry`]. None: every call asks (Steam answers from
+    /// its own memory anyway).
+    fn lend_dry(&mut self) -> Option<dry::Dry> {
+        None
+    }
+
+    /// Takes back a lent promise's `unused` answers; called before anything
+    /// else enters the backend.
+    fn return_dry(&mut self, _unused: u32) {}
 
     /// Accepts a session request from `remote`; false if refused.
     fn accept(&mut self, remote: SteamId) -> bool;

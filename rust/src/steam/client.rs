@@ -14,17 +14,23 @@
 //! embedded callbacks, the packet dictionaries' keys) are instance methods
 //! that reach the API here too.
 
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
 use super::{OFF_MAIN_THREAD, report};
 use crate::api::{Client, Status};
 use crate::backend::Liveness;
+use crate::backend::dry::Dry;
 
 struct Slot {
     /// Whether this slot belongs to Godot's main thread.
     main: bool,
     client: RefCell<Client>,
+    /// The promise the last dry `getAvailableP2PPacketSize` left
+    /// ([`Client::take_dry`]), held outside the client so that the next
+    /// dry calls are answered without entering it; handed back on entry.
+    /// Only the main thread's slot ever holds one.
+    dry: Cell<Dry>,
 }
 
 impl Slot {
@@ -32,6 +38,7 @@ impl Slot {
         Self {
             main,
             client: RefCell::new(Client::default()),
+            dry: Cell::new(Dry::NONE),
         }
     }
 
@@ -40,11 +47,32 @@ impl Slot {
             return Err(OFF_MAIN_THREAD);
         }
         let mut client = self.client.try_borrow_mut().map_err(|_| REENTERED)?;
+        // Before anything reaches the backend: any call may change what
+        // the promise was about.
+        let held = self.dry.get();
+        if held.is_held() {
+            self.dry.set(Dry::NONE);
+            client.return_dry(held);
+        }
         let answer = f(&mut client);
+        let dry = client.take_dry();
+        HOLDING.store(dry.is_some(), Ordering::Relaxed);
+        if let Some(dry) = dry {
+            self.dry.set(dry);
+        }
         // After every call, not only init and shutdown: no call that
         // changes the status can forget to publish it.
         PUBLISHED.publish(client.status());
         Ok(answer)
+    }
+
+    fn nothing_waits(&self) -> bool {
+        let mut dry = self.dry.get();
+        if !dry.answer() {
+            return false;
+        }
+        self.dry.set(dry);
+        true
     }
 }
 
@@ -114,6 +142,21 @@ pub(crate) fn try_with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Result<R, 
         .unwrap_or(Err(THREAD_ENDING))
 }
 
+/// Whether the main thread's slot may hold a promise: a backend that never
+/// lends one (Steam) then costs this load, not the thread-local's lookup.
+/// Relaxed: a stale true only sends the caller to its own slot.
+static HOLDING: AtomicBool = AtomicBool::new(false);
+
+/// Whether a `getAvailableP2PPacketSize` (on a valid channel) may answer
+/// 0 from the promise the last dry one left, without entering the API:
+/// the call games make most, at about the cost of `getSteamID`. False
+/// (then enter as usual) off the main thread, within another call, without
+/// a promise, or once it no longer holds.
+#[inline]
+pub(crate) fn nothing_waits() -> bool {
+    HOLDING.load(Ordering::Relaxed) && SLOT.try_with(Slot::nothing_waits).unwrap_or(false)
+}
+
 /// Stops the API and drops it. For the extension's unloading: the
 /// backend's threads and sockets must end while Godot can still hear
 /// their logs, not when the main thread's locals go at exit.
@@ -140,6 +183,34 @@ mod tests {
         assert_eq!(inner, Ok(Err(REENTERED)));
         // And the slot is usable again afterwards.
         assert!(slot.enter(|_| ()).is_ok());
+    }
+
+    #[test]
+    fn a_dry_call_leaves_a_promise_that_any_other_call_hands_back() {
+        let slot = Slot::new(true);
+        assert!(!slot.nothing_waits(), "no promise before a dry call");
+        slot.enter(|client| {
+            *client = crate::api::testing::started();
+            client.available(0)
+        })
+        .unwrap()
+        .unwrap();
+        let inner = slot.enter(|_| slot.nothing_waits());
+        assert_eq!(inner, Ok(false), "not within a call");
+        assert!(!slot.nothing_waits(), "that call handed the promise back");
+        slot.enter(|client| client.available(0)).unwrap().unwrap();
+        for _ in 0..crate::api::testing::DRY_BUDGET {
+            assert!(slot.nothing_waits());
+        }
+        assert!(
+            !slot.nothing_waits(),
+            "spent: the next one asks the backend"
+        );
+        slot.enter(|client| client.available(0)).unwrap().unwrap();
+        assert!(
+            !slot.nothing_waits(),
+            "the backend has no answers left to lend"
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use memmap2::MmapRaw;
 
@@ -40,9 +41,26 @@ pub struct Bells {
     file_id: (u64, u64),
 }
 
+/// Every bell file this process mapped, kept while it runs (4 KiB each;
+/// a game maps one): a promise that reads a bell (`backend::dry`) may then
+/// outlive the backend that made it, with no lifetime to track.
+static MAPPED: Mutex<Vec<&'static Bells>> = Mutex::new(Vec::new());
+
 impl Bells {
+    /// The bells in the file at `path` (created if needed), mapped once per
+    /// process while the path names the same file.
+    pub fn open(path: &Path) -> io::Result<&'static Self> {
+        let mut mapped = MAPPED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(bells) = mapped.iter().find(|b| b.path == path && !b.replaced()) {
+            return Ok(bells);
+        }
+        let bells: &'static Self = Box::leak(Box::new(Self::map(path)?));
+        mapped.push(bells);
+        Ok(bells)
+    }
+
     /// Maps the bell file at `path`, creating it if needed.
-    pub fn open(path: &Path) -> io::Result<Self> {
+    fn map(path: &Path) -> io::Result<Self> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -64,7 +82,8 @@ impl Bells {
         })
     }
 
-    fn bell(&self, slot: u16) -> Option<&AtomicU64> {
+    /// The bell of `slot`, if the file has one.
+    pub fn bell(&self, slot: u16) -> Option<&AtomicU64> {
         let offset = usize::from(slot).checked_mul(LINE)?;
         if offset + LINE > self.map.len() {
             return None;
@@ -125,7 +144,7 @@ mod tests {
     #[test]
     fn a_ring_through_one_mapping_is_heard_through_another() {
         let path = scratch();
-        let (sender, receiver) = (Bells::open(&path).unwrap(), Bells::open(&path).unwrap());
+        let (sender, receiver) = (Bells::map(&path).unwrap(), Bells::map(&path).unwrap());
         let before = receiver.read(3);
         sender.ring(3);
         sender.ring(3);
@@ -134,15 +153,27 @@ mod tests {
         assert!(!receiver.replaced());
         std::fs::remove_file(&path).unwrap();
         assert!(receiver.replaced(), "a removed file is noticed");
-        let _ = Bells::open(&path).unwrap();
+        let _ = Bells::map(&path).unwrap();
         assert!(receiver.replaced(), "and so is its successor");
+    }
+
+    #[test]
+    fn a_file_is_mapped_once_until_it_is_replaced() {
+        let path = scratch().with_file_name("once");
+        let first = Bells::open(&path).unwrap();
+        assert!(std::ptr::eq(first, Bells::open(&path).unwrap()));
+        std::fs::remove_file(&path).unwrap();
+        let second = Bells::open(&path).unwrap();
+        assert!(!std::ptr::eq(first, second), "a new file, a new mapping");
+        second.ring(1);
+        assert_eq!(Bells::open(&path).unwrap().read(1), 1);
     }
 
     #[test]
     fn a_short_file_is_grown_and_slots_out_of_range_are_ignored() {
         let path = scratch().with_file_name("short");
         std::fs::write(&path, [0u8; 8]).unwrap();
-        let bells = Bells::open(&path).unwrap();
+        let bells = Bells::map(&path).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().len(), SIZE as u64);
         bells.ring(MAX_SLOTS);
         assert_eq!(bells.read(MAX_SLOTS), 0);

@@ -192,6 +192,50 @@ fn a_quiet_instance_skips_the_sockets_and_still_hears_the_next_packet() {
 }
 
 #[test]
+fn a_lent_promise_of_quiet_ends_at_the_peers_next_packet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));
+    let (ida, idb) = (a.id(), b.id());
+    assert!(a.send(idb, b"hello", true, 0));
+    wait(&mut [&mut a, &mut b], "the request", |p| {
+        p[1].events.contains(&Event::SessionRequest(ida))
+    });
+    assert!(b.backend.accept(ida));
+    assert_eq!(next(&mut [&mut a, &mut b], 1, 0), (ida, b"hello".to_vec()));
+
+    let deadline = Instant::now() + DEADLINE;
+    let mut dry = loop {
+        assert_eq!(b.backend.available(ch(0)), None);
+        if let Some(dry) = b.backend.lend_dry() {
+            break dry;
+        }
+        assert!(Instant::now() < deadline, "never went quiet");
+    };
+    assert!(b.backend.lend_dry().is_none(), "lent once");
+    let looks = b.backend.transport.looks();
+    assert!(dry.answer() && dry.answer());
+    assert!(a.send(idb, b"news", false, 5));
+    assert!(!dry.answer(), "the packet's ring ends the promise");
+    b.backend.return_dry(dry.left());
+    assert_eq!(
+        b.backend.transport.looks(),
+        looks,
+        "the answers did not look"
+    );
+    let size = loop {
+        if let Some(size) = b.backend.available(ch(5)) {
+            break size;
+        }
+        assert!(Instant::now() < deadline, "the packet never came");
+    };
+    assert_eq!(size, 4);
+    assert!(
+        b.backend.lend_dry().is_none(),
+        "nothing is promised while a packet waits"
+    );
+}
+
+#[test]
 fn a_session_that_only_carried_unreliable_packets_turns_active_when_answered() {
     let dir = tempfile::tempdir().unwrap();
     let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));

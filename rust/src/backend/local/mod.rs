@@ -34,6 +34,7 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use super::Backend;
+use super::dry::Dry;
 use crate::p2p::{
     Channel, Event, InitFailure, InitStatus, PERSONA_CHANGE_NAME, Packet, SendType, SessionError,
     SessionState, SteamId,
@@ -487,6 +488,25 @@ impl Backend for LocalBackend {
         }
         self.pump(SOCKET_LOOK_GAP);
         self.table.available(channel)
+    }
+
+    fn lends_dry(&self) -> bool {
+        true
+    }
+
+    fn lend_dry(&mut self) -> Option<Dry> {
+        // Every channel, not only the one asked: the promise answers for
+        // any channel.
+        if self.table.has_ready() {
+            return None;
+        }
+        let bell = self.transport.bell_line()?;
+        let (seen, left) = self.quiet.lend()?;
+        Some(Dry::new(bell, seen, left))
+    }
+
+    fn return_dry(&mut self, unused: u32) {
+        self.quiet.give_back(unused);
     }
 
     fn read(&mut self, max_len: usize, channel: Channel) -> Option<Packet> {

@@ -75,6 +75,24 @@ impl Quiet {
         self.trusted = !found && may_trust && settled;
     }
 
+    /// Lends the quiet answers left before the next look (for
+    /// `backend::dry`), with the bell reading they hold for; None unless a
+    /// dry call would be answered without a look now. They count as spent
+    /// until [`Quiet::give_back`].
+    pub fn lend(&mut self) -> Option<(u64, u32)> {
+        if !self.trusted || self.answered >= self.look_every {
+            return None;
+        }
+        let left = self.look_every - self.answered;
+        self.answered = self.look_every;
+        Some((self.seen, left))
+    }
+
+    /// Takes back `unused` lent answers.
+    pub fn give_back(&mut self, unused: u32) {
+        self.answered = self.answered.saturating_sub(unused);
+    }
+
     /// Never looks but when the bell rings: for tests of the bell.
     #[cfg(test)]
     pub fn without_fallback() -> Self {
@@ -106,6 +124,24 @@ mod tests {
         q.looking(0, t0);
         q.looked(false, true, t0);
         q
+    }
+
+    #[test]
+    fn lent_answers_are_spent_until_given_back() {
+        let t0 = Instant::now();
+        let mut q = quiet_at(t0);
+        assert!(q.nothing_new(|| 0));
+        assert_eq!(q.lend(), Some((0, LOOK_EVERY - 1)));
+        assert!(!q.nothing_new(|| 0), "the lender does not answer twice");
+        assert_eq!(q.lend(), None);
+        q.give_back(10);
+        for _ in 0..10 {
+            assert!(q.nothing_new(|| 0));
+        }
+        assert!(!q.nothing_new(|| 0), "then it looks, as without lending");
+        q.distrust();
+        q.give_back(0);
+        assert_eq!(q.lend(), None, "nothing to lend before a trusted look");
     }
 
     #[test]

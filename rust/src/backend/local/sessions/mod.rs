@@ -299,6 +299,11 @@ impl SessionTable {
         true
     }
 
+    /// Whether some channel has a packet to read.
+    pub fn has_ready(&self) -> bool {
+        self.ready.values().any(|queue| !queue.is_empty())
+    }
+
     /// Size of the next readable packet on `channel`.
     pub fn available(&self, channel: Channel) -> Option<u32> {
         self.ready

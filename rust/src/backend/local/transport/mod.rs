@@ -188,7 +188,7 @@ struct Shared {
     pool: Arc<BufferPool>,
     /// Every instance's doorbell, rung around each write to it; `None` if
     /// the bell file could not be mapped (then every dry call looks).
-    bells: Option<Bells>,
+    bells: Option<&'static Bells>,
     /// Our own slot: the bell we read.
     slot: u16,
 }
@@ -445,6 +445,11 @@ impl Transport {
             .map_or(0, |b| b.read(self.shared.slot))
     }
 
+    /// Our bell itself, for a promise that holds until it rings.
+    pub fn bell_line(&self) -> Option<&'static AtomicU64> {
+        self.shared.bells?.bell(self.shared.slot)
+    }
+
     /// How often the main thread has looked at the sockets.
     #[cfg(test)]
     pub fn looks(&self) -> u64 {
@@ -459,7 +464,7 @@ impl Transport {
     /// Notices a bell file replaced under us (peers starting now would
     /// ring the new one): from then on every dry call looks.
     pub fn check_bell(&mut self) {
-        if !self.bell_replaced && self.shared.bells.as_ref().is_some_and(Bells::replaced) {
+        if !self.bell_replaced && self.shared.bells.is_some_and(Bells::replaced) {
             self.bell_replaced = true;
             log::warn!(
                 "local backend: the doorbell file was replaced; an empty getAvailableP2PPacketSize asks the sockets each time from now on"
