@@ -94,6 +94,40 @@ func test_03_echo_on_channels_0_and_1() -> void:
 	check_no_error("echo")
 
 
+## A game that only polls `getAvailableP2PPacketSize` in a busy loop (no
+## run_callbacks, no frames) still sees the peer's next packets: on the
+## local backend most of those calls answer from a promise that nothing
+## waits (rust/src/backend/dry.rs), which the peer's packet must end.
+func test_03b_a_busy_dry_loop_sees_the_peers_next_packets() -> void:
+	check(Steam.sendP2PPacket(other, "cmd:ticks".to_utf8_buffer(), Steam.P2P_SEND_RELIABLE, 0), "ask for ticks")
+	var seen := 0
+	var dry_calls := 0
+	var deadline := Time.get_ticks_msec() + 10000
+	while seen < 3 and Time.get_ticks_msec() < deadline:
+		var size := Steam.getAvailableP2PPacketSize(2)
+		if size == 0:
+			dry_calls += 1
+			continue
+		var tick := Steam.readP2PPacket(size, 2)
+		check_eq(tick.get("data"), "tick".to_utf8_buffer(), "a tick, whole")
+		seen += 1
+	check_eq(seen, 3, "three ticks (100 ms apart) seen by the busy loop")
+	check(dry_calls > 1000, "between dry calls (%d)" % dry_calls)
+	check(Steam.sendP2PPacket(other, "cmd:noticks".to_utf8_buffer(), Steam.P2P_SEND_RELIABLE, 0), "stop the ticks")
+	# Ticks sent before the peer read that may still come, then the echo of
+	# this marker, which the peer handles after the command (reliable
+	# packets keep their order): drain channel 2 up to it.
+	var marker := "end of ticks".to_utf8_buffer()
+	check(Steam.sendP2PPacket(other, marker, Steam.P2P_SEND_RELIABLE, 2), "the marker")
+	var last := {}
+	while last.get("data") != marker:
+		last = await read_pumped(2)
+		if last.is_empty():
+			break
+	check_eq(last.get("data"), marker, "the ticks stopped before the marker's echo")
+	check_no_error("busy dry loop")
+
+
 func test_04_truncated_read_consumes_the_packet() -> void:
 	var data := random_bytes(100)
 	Steam.sendP2PPacket(other, data, Steam.P2P_SEND_RELIABLE, 1)
