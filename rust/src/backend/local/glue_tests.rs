@@ -138,14 +138,10 @@ fn a_request_holds_packets_until_accepted_and_both_send_types_arrive() {
     assert_eq!(b.take_events(), vec![Event::SessionRequest(ida)]);
 }
 
-/// The doorbell (`bell.rs`, `quiet.rs`): once nothing came for a while,
-/// a dry `available` answers without reading the sockets, and the next
-/// packet of either kind is still seen by `available` alone (no
-/// `run_callbacks`, whose looks would find it anyway).
-#[test]
-fn a_quiet_instance_skips_the_sockets_and_still_hears_the_next_packet() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));
+/// Instances 0 and 1 in `dir`, with an accepted session from 0 to 1 whose
+/// first packet was read.
+fn connected_pair(dir: &Path) -> (Peer, Peer) {
+    let (mut a, mut b) = (Peer::start(dir, 0), Peer::start(dir, 1));
     let (ida, idb) = (a.id(), b.id());
     assert!(a.send(idb, b"hello", true, 0));
     wait(&mut [&mut a, &mut b], "the request", |p| {
@@ -153,6 +149,18 @@ fn a_quiet_instance_skips_the_sockets_and_still_hears_the_next_packet() {
     });
     assert!(b.backend.accept(ida));
     assert_eq!(next(&mut [&mut a, &mut b], 1, 0), (ida, b"hello".to_vec()));
+    (a, b)
+}
+
+/// The doorbell (`bell.rs`, `quiet.rs`): once nothing came for a while,
+/// a dry `available` answers without reading the sockets, and the next
+/// packet of either kind is still seen by `available` alone (no
+/// `run_callbacks`, whose looks would find it anyway).
+#[test]
+fn a_quiet_instance_skips_the_sockets_and_still_hears_the_next_packet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = connected_pair(dir.path());
+    let (ida, idb) = (a.id(), b.id());
     // Without the every-1024th-call look: only a ring may end the quiet.
     b.backend.quiet = super::quiet::Quiet::without_fallback();
 
@@ -194,14 +202,8 @@ fn a_quiet_instance_skips_the_sockets_and_still_hears_the_next_packet() {
 #[test]
 fn a_lent_promise_of_quiet_ends_at_the_peers_next_packet() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));
-    let (ida, idb) = (a.id(), b.id());
-    assert!(a.send(idb, b"hello", true, 0));
-    wait(&mut [&mut a, &mut b], "the request", |p| {
-        p[1].events.contains(&Event::SessionRequest(ida))
-    });
-    assert!(b.backend.accept(ida));
-    assert_eq!(next(&mut [&mut a, &mut b], 1, 0), (ida, b"hello".to_vec()));
+    let (mut a, mut b) = connected_pair(dir.path());
+    let idb = b.id();
 
     let deadline = Instant::now() + DEADLINE;
     let mut dry = loop {
