@@ -238,6 +238,30 @@ fn a_lent_promise_of_quiet_ends_at_the_peers_next_packet() {
 }
 
 #[test]
+fn a_replaced_bell_file_is_noticed_at_the_next_check_and_then_not_trusted() {
+    use super::transport::BELL_CHECK_EVERY;
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = Peer::start(dir.path(), 1);
+    let t0 = Instant::now();
+    b.backend.transport.check_bell(t0);
+    assert!(b.backend.transport.has_bell());
+    let bells = dir.path().join("bells");
+    std::fs::remove_file(&bells).unwrap();
+    std::fs::write(&bells, [0u8; 64]).unwrap();
+    b.backend.transport.check_bell(t0 + BELL_CHECK_EVERY / 2);
+    assert!(b.backend.transport.has_bell(), "not asked again so soon");
+    b.backend.transport.check_bell(t0 + BELL_CHECK_EVERY);
+    assert!(!b.backend.transport.has_bell(), "noticed");
+    // Untrusted, a dry call never lends a promise, not even after the
+    // grace that a still bell needs.
+    let deadline = Instant::now() + super::quiet::GRACE * 10;
+    while Instant::now() < deadline {
+        assert_eq!(b.backend.available(ch(0)), None);
+        assert!(b.backend.lend_dry().is_none());
+    }
+}
+
+#[test]
 fn a_session_that_only_carried_unreliable_packets_turns_active_when_answered() {
     let dir = tempfile::tempdir().unwrap();
     let (mut a, mut b) = (Peer::start(dir.path(), 0), Peer::start(dir.path(), 1));

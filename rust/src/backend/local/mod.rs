@@ -503,7 +503,7 @@ impl Backend for LocalBackend {
             self.transport.close_unless(|peer| table.has_session(peer));
             self.transport.watch(self.table.accepted_peers());
             self.transport.reap();
-            self.transport.check_bell();
+            self.transport.check_bell(now);
             self.give_back();
             self.lobby_step(now);
             self.learn_member_names();

@@ -27,7 +27,7 @@ use std::net::{Shutdown, SocketAddr, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use rustc_hash::FxHashMap as HashMap;
@@ -54,6 +54,9 @@ pub const SEND_QUEUE_BUDGET: usize = 16 * 1024 * 1024;
 pub const UDP_INBOUND_BUDGET: usize = 2 * 1024 * 1024;
 /// Datagrams read per pass, so a flood cannot keep one call busy forever.
 const DATAGRAMS_PER_PASS: usize = 4096;
+/// How often [`Transport::check_bell`] looks whether the bell file was
+/// replaced.
+pub const BELL_CHECK_EVERY: Duration = Duration::from_secs(1);
 /// How soon the UDP worker looks again after finding traffic, and at most
 /// when it found none or the game is calling in: the delay of a pong or a
 /// forwarded datagram while the game is not calling in.
@@ -290,6 +293,8 @@ pub struct Transport {
     /// The bell file was replaced under us: peers starting now ring
     /// another one, so ours is not trusted any more.
     bell_replaced: bool,
+    /// When [`Transport::check_bell`] last asked the file system.
+    bell_checked: Option<Instant>,
     _claim: Option<Claim>,
 }
 
@@ -364,6 +369,7 @@ impl Transport {
             unread: HashMap::default(),
             datagram: vec![0; wire::MAX_ANY_DATAGRAM + 1].into_boxed_slice(),
             bell_replaced: false,
+            bell_checked: None,
             _claim: claim,
         };
         let no_thread = |what: &str, err: std::io::Error| {
@@ -462,9 +468,20 @@ impl Transport {
     }
 
     /// Notices a bell file replaced under us (peers starting now would
-    /// ring the new one): from then on every dry call looks.
-    pub fn check_bell(&mut self) {
-        if !self.bell_replaced && self.shared.bells.is_some_and(Bells::replaced) {
+    /// ring the new one): from then on every dry call looks. Asks the file
+    /// system at most every [`BELL_CHECK_EVERY`] (three system calls):
+    /// replacing the file is rare, and a peer started since then is still
+    /// read at the fallback looks meanwhile.
+    pub fn check_bell(&mut self, now: Instant) {
+        if self.bell_replaced
+            || self
+                .bell_checked
+                .is_some_and(|at| now.saturating_duration_since(at) < BELL_CHECK_EVERY)
+        {
+            return;
+        }
+        self.bell_checked = Some(now);
+        if self.shared.bells.is_some_and(Bells::replaced) {
             self.bell_replaced = true;
             log::warn!(
                 "local backend: the doorbell file was replaced; an empty getAvailableP2PPacketSize asks the sockets each time from now on"
