@@ -38,20 +38,16 @@ impl Client {
     /// `getAvailableP2PPacketSize`: 0 when no packet waits.
     pub fn available(&mut self, channel: i64) -> Result<u32> {
         let channel = Channel::from_gdscript(channel)?;
-        let backend = self
-            .backend
-            .as_deref_mut()
-            .ok_or(InputError::NotInitialized)?;
-        if let Some(size) = backend.available(channel) {
+        if let Some(size) = self.backend()?.available(channel) {
             return Ok(size);
         }
-        if !self.lends_dry {
-            return Ok(0);
+        if self.lends_dry {
+            // One promise at a time: one nobody took goes back first.
+            if let Some(older) = self.take_dry() {
+                self.return_dry(older);
+            }
+            self.dry = self.backend()?.lend_dry().unwrap_or(Dry::NONE);
         }
-        if self.dry.is_held() {
-            backend.return_dry(self.dry.left());
-        }
-        self.dry = backend.lend_dry().unwrap_or(Dry::NONE);
         Ok(0)
     }
 
